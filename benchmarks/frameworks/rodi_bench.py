@@ -1,0 +1,72 @@
+"""rodi: ``Container`` registrations, then ``build_provider()`` and ``provider.get``.
+
+rodi's scope is an ``ActivationScope`` from ``provider.create_scope()``, passed to ``provider.get``. rodi
+has no async scope API, so ``request_scope_async`` is n/a.
+"""
+
+from typing import Any
+
+from _model import make_chain, make_extra_classes
+from _timing import NotApplicable, SyncBench, check_cached_in_scope, main
+from rodi import Container
+
+
+def _chain(register: str, extra: int = 0) -> tuple[Container, type[Any]]:
+    a_cls, b_cls, c_cls = make_chain()
+    container = Container()
+    add = getattr(container, register)  # add_singleton / add_transient / add_scoped
+    for cls in (c_cls, b_cls, a_cls):
+        add(cls)
+    for cls in make_extra_classes(extra):
+        container.add_transient(cls)
+    return container, a_cls
+
+
+def singleton() -> SyncBench:
+    container, a_cls = _chain("add_singleton")
+    provider = container.build_provider()
+    provider.get(a_cls)
+    return lambda: provider.get(a_cls)
+
+
+def factory_chain() -> SyncBench:
+    container, a_cls = _chain("add_transient")
+    provider = container.build_provider()
+    return lambda: provider.get(a_cls)
+
+
+def factory_chain_1000() -> SyncBench:
+    container, a_cls = _chain("add_transient", extra=1000)
+    provider = container.build_provider()
+    return lambda: provider.get(a_cls)
+
+
+def request_scope() -> SyncBench:
+    container, a_cls = _chain("add_scoped")
+    provider = container.build_provider()
+    with provider.create_scope() as scope:
+        check_cached_in_scope(provider.get(a_cls, scope), provider.get(a_cls, scope))
+
+    def scoped() -> Any:
+        with provider.create_scope() as scope:
+            return provider.get(a_cls, scope)
+
+    return scoped
+
+
+def request_scope_async() -> SyncBench:
+    raise NotApplicable("rodi has no async scope API")
+
+
+if __name__ == "__main__":
+    main(
+        "rodi",
+        "rodi",
+        {
+            "singleton": singleton,
+            "factory_chain": factory_chain,
+            "factory_chain_1000": factory_chain_1000,
+            "request_scope": request_scope,
+            "request_scope_async": request_scope_async,
+        },
+    )

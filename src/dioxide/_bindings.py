@@ -1,0 +1,142 @@
+"""Bindings: what a container knows about each key, decided once (at scan or registration).
+
+A binding says how to build the value for a key (construct a class with injection, call a zero-argument
+factory, return an instance, alias another key, or collect a multi-binding list) and how long it lives.
+"""
+
+from __future__ import annotations
+
+import abc
+import typing
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from dioxide._hints import Parameter, constructor_parameters
+from dioxide.scope import Scope
+
+
+class Kind(Enum):
+    CLASS = "class"  # construct target, injecting its constructor parameters
+    FACTORY = "factory"  # call target() with no arguments
+    INSTANCE = "instance"  # return target as is
+    ALIAS = "alias"  # the value of another key (one adapter class implementing several ports)
+    MULTI = "multi"  # a list of member keys, in priority order
+
+
+class Origin(Enum):
+    SERVICE = "service"
+    ADAPTER = "adapter"
+    MANUAL = "manual"
+    OVERRIDE = "override"
+    INTERNAL = "internal"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberKey:
+    """The hidden key of one multi-binding member, or of an adapter class shared by several ports."""
+
+    port: Hashable
+    implementation: type
+
+    def __repr__(self) -> str:
+        return f"{_key_name(self.port)}[{self.implementation.__name__}]"
+
+
+@dataclass(frozen=True, slots=True)
+class SharedKey:
+    """The hidden key of an adapter class bound to several ports, so that they share one instance."""
+
+    implementation: type
+
+    def __repr__(self) -> str:
+        return f"{self.implementation.__name__}(shared)"
+
+
+@dataclass(eq=False, slots=True)
+class Binding:
+    key: Any
+    kind: Kind
+    target: Any
+    scope: Scope
+    origin: Origin
+    lifecycle: bool = False
+    profiles: frozenset[str] = frozenset({"*"})
+    members: tuple[Hashable, ...] = ()
+    parameters: tuple[Parameter, ...] = field(default=())
+
+    @classmethod
+    def for_class(
+        cls,
+        key: Hashable,
+        implementation: type,
+        scope: Scope,
+        origin: Origin,
+        profiles: frozenset[str] = frozenset({"*"}),
+    ) -> Binding:
+        return cls(
+            key=key,
+            kind=Kind.CLASS,
+            target=implementation,
+            scope=scope,
+            origin=origin,
+            lifecycle=getattr(implementation, "_dioxide_lifecycle", False) is True,
+            profiles=profiles,
+            parameters=constructor_parameters(implementation),
+        )
+
+    @property
+    def implementation(self) -> Any:
+        """The class (or factory) that produces the value, for messages and introspection."""
+        return self.target
+
+    @property
+    def visible(self) -> bool:
+        """Whether users registered this key (hidden member and shared keys are not listed)."""
+        return not isinstance(self.key, (MemberKey, SharedKey))
+
+
+def key_name(key: object) -> str:
+    return _key_name(key)
+
+
+def _key_name(key: object) -> str:
+    if typing.get_origin(key) is list:
+        (item,) = typing.get_args(key)
+        return f"list[{_key_name(item)}]"
+    if isinstance(key, type):
+        return key.__name__
+    return repr(key)
+
+
+def implementation_name(binding: Binding) -> str:
+    target = binding.target
+    if binding.kind is Kind.ALIAS:
+        return _key_name(target)
+    if binding.kind is Kind.INSTANCE:
+        return type(target).__name__
+    return getattr(target, "__name__", None) or type(target).__name__
+
+
+def is_port(key: object) -> bool:
+    """A Protocol or an ABC: something adapters implement rather than a concrete service."""
+    if not isinstance(key, type):
+        return False
+    if getattr(key, "_is_protocol", False):
+        return True
+    if key is abc.ABC:
+        return False
+    return abc.ABC in key.__bases__ or bool(getattr(key, "__abstractmethods__", None))
+
+
+__all__ = [
+    "Binding",
+    "Kind",
+    "MemberKey",
+    "Origin",
+    "SharedKey",
+    "implementation_name",
+    "is_port",
+    "key_name",
+]

@@ -1,0 +1,73 @@
+"""Running ``initialize()`` and ``dispose()``: in order, with rollback, and without losing a failure.
+
+The same runner serves the root container (singletons) and request scopes. Its guarantees: components are
+initialized one at a time in dependency order; if one fails (or the start is cancelled), everything already
+initialized is disposed in reverse order before the original error propagates; ``stop()`` disposes in
+reverse order, gives every component its turn even when some fail, and returns every failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from dioxide.exceptions import LifecycleError
+
+logger = logging.getLogger("dioxide")
+
+_T = TypeVar("_T")
+
+
+class LifecycleRunner:
+    """The components one container (or one scope) has initialized, newest last."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, Any]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.started)
+
+    async def initialize(self, name: str, component: Any) -> None:
+        try:
+            await component.initialize()
+        except BaseException as error:
+            error.add_note(f"dioxide: {name}.initialize() failed; components started before it were disposed")
+            for failure in await self.stop():
+                error.add_note(f"dioxide: while rolling back, {failure!r} was raised too")
+            raise
+        self.started.append((name, component))
+
+    async def stop(self) -> list[Exception]:
+        """Dispose in reverse order; every component gets its turn; the failures are returned."""
+        failures: list[Exception] = []
+        while self.started:
+            name, component = self.started.pop()
+            try:
+                await component.dispose()
+            except Exception as error:
+                logger.error("Error disposing component %s: %r", name, error, exc_info=error)
+                error.add_note(f"dioxide: raised by {name}.dispose()")
+                failures.append(error)
+        return failures
+
+
+def raise_failures(failures: list[Exception], what: str) -> None:
+    if failures:
+        raise LifecycleError(f"{len(failures)} component(s) failed to dispose while {what}", failures)
+
+
+def run_sync(runner: asyncio.Runner, factory: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+    """Run a lifecycle coroutine from synchronous code, refusing to nest inside a running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return runner.run(factory())
+    raise RuntimeError(
+        "dioxide: the synchronous lifecycle (`with container:` / `with container.create_scope():` with "
+        "@lifecycle components) cannot run inside a running event loop; use `async with` instead"
+    )
+
+
+__all__ = ["LifecycleRunner", "raise_failures", "run_sync"]

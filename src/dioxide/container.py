@@ -1,0 +1,392 @@
+"""The container: bindings chosen at scan, providers compiled once, resolution as a dictionary hit.
+
+``resolve`` is the bound ``__getitem__`` of a dict holding the singletons already built. A hit returns the
+instance without running any Python code of ours; a miss calls the compiled provider of the key, which
+builds the value (and stores it, for singletons). Everything slow (reading hints, choosing adapters,
+validating the graph, generating providers) happens before, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Hashable
+from types import TracebackType
+from typing import Any, TypeVar, cast
+
+from dioxide import _scanner
+from dioxide._bindings import Binding, Kind, Origin, is_port, key_name
+from dioxide._codegen import Compiler, raise_problems
+from dioxide._diagnostics import add_resolution_note
+from dioxide._graph import BindingGraph
+from dioxide._lifecycle_runner import LifecycleRunner, raise_failures, run_sync
+from dioxide._overrides import Override
+from dioxide.exceptions import ResolutionError
+from dioxide.profile_enum import Profile, profile_value
+from dioxide.scan_stats import ScanStats
+from dioxide.scope import Scope
+from dioxide.scoped import ScopedContainer, scope_class_for
+
+T = TypeVar("T")
+logger = logging.getLogger("dioxide")
+
+
+class _Instances(dict[Any, Any]):
+    """Singletons already built; a miss runs the key's compiled provider (compiling it first if needed)."""
+
+    __slots__ = ()
+    _providers: dict[Any, Callable[[], Any]]
+
+    def __missing__(self, key: Hashable) -> Any:
+        return self._providers[key]()
+
+
+def _instances_for(providers: dict[Any, Callable[[], Any]]) -> _Instances:
+    """An instance dict whose class holds the providers, so that a miss costs one lookup and one call."""
+    cls: type[_Instances] = type("_Instances", (_Instances,), {"__slots__": (), "_providers": providers})
+    return cls()
+
+
+class Container:
+    """A dependency-injection container for one profile.
+
+    ``Container(profile=Profile.PRODUCTION)`` scans every decorated class at construction; ``resolve(T)``
+    (or ``container[T]``) returns the component registered for ``T``; ``async with container`` runs the
+    ``@lifecycle`` components' ``initialize()`` and ``dispose()``.
+    """
+
+    def __init__(self, allowed_packages: list[str] | None = None, profile: Profile | str | None = None) -> None:
+        self._allowed_packages = list(allowed_packages) if allowed_packages is not None else None
+        self._graph = BindingGraph()
+        self._compiler = Compiler(self._graph, {}, self._note)
+        self._instances = _instances_for(self._compiler.root_providers)
+        self._compiler.instances = self._instances
+        self._graph.on_change = self._changed
+        self._graph.materialize = self._materialize
+        self._lazy: list[tuple[str, str | None, Any]] = []
+        self._runners: list[LifecycleRunner] = []
+        self._started = False
+        self._sync_runner: asyncio.Runner | None = None
+        self._scope_class = scope_class_for(self)
+        if type(self).resolve is Container.resolve:
+            self.__dict__["resolve"] = self._instances.__getitem__
+        if profile is not None:
+            self.scan(profile=profile)
+
+    # -- resolution ------------------------------------------------------------------------------------
+
+    def resolve(self, component_type: type[T]) -> T:
+        """The component registered for ``component_type`` (a port, a service, or ``list[Port]``)."""
+        return cast(T, self._instances[component_type])
+
+    def __getitem__(self, component_type: type[T]) -> T:
+        return cast(T, self._instances[component_type])
+
+    def _changed(self) -> None:
+        self._compiler.clear()
+        self._scope_class._lifecycle = None
+
+    def _note(self, error: BaseException, key: Hashable) -> None:
+        """Tell which resolution an exception (raised by user code) escaped from, as a note."""
+        if isinstance(error, ResolutionError):
+            return
+        chain: list[Hashable] | None = getattr(error, "__dioxide_chain__", None)
+        if chain:
+            if chain[0] == key:
+                return
+            path = self._graph.path(key, chain[0]) or [key, chain[0]]
+            full = path[:-1] + chain
+        else:
+            full = self._graph.origin_of(error.__traceback__, key)
+        add_resolution_note(error, full, self._graph.profile)
+
+    # -- scanning ------------------------------------------------------------------------------------
+
+    @property
+    def _active_profile(self) -> str | None:
+        return self._graph.profile
+
+    @_active_profile.setter
+    def _active_profile(self, value: str | None) -> None:
+        self._graph.profile = value
+        self._graph.changed()
+
+    @property
+    def active_profile(self) -> Profile | None:
+        """The profile this container scanned for, or ``None`` before any profile was given."""
+        return Profile(self._graph.profile) if self._graph.profile is not None else None
+
+    def scan(
+        self,
+        package: str | None = None,
+        profile: Profile | str | None = None,
+        stats: bool = False,
+        *,
+        strict: bool = False,
+        lazy: bool = False,
+    ) -> ScanStats | None:
+        """Register the decorated classes (of ``package``, or all) active in ``profile``.
+
+        Components registered earlier (by hand or by an earlier scan) win; a scan without a profile keeps
+        the container's current profile. ``lazy=True`` defers importing ``package`` until a resolution
+        needs one of its components.
+        """
+        started = time.perf_counter()
+        if profile is not None:
+            self._graph.profile = profile_value(profile)
+        active = self._graph.profile
+        if package is not None:
+            _scanner.check_allowed(package, self._allowed_packages)
+        if lazy and package is not None:
+            from dioxide._lazy_index import build_lazy_index
+
+            self._lazy.append((package, active, build_lazy_index(package)))
+            return None
+        modules = _scanner.import_package(package, strict=strict) if package is not None else 0
+        result = _scanner.register_scanned(self._graph, package=package, profile=active)
+        if active is not None and len(self) == 0:
+            logger.warning(
+                "Profile '%s' matched zero components. Verify @adapter.for_() decorators are correctly applied.",
+                active,
+            )
+        if not stats:
+            return None
+        duration = round((time.perf_counter() - started) * 1000, 3)
+        return ScanStats(result.services, result.adapters, modules, duration)
+
+    def _materialize(self, key: Hashable) -> bool:
+        """Import what lazy scans deferred, preferring the modules that declare ``key``; True if any ran."""
+        if not self._lazy:
+            return False
+        qualified = f"{getattr(key, '__module__', '')}.{getattr(key, '__qualname__', '')}"
+        bare = getattr(key, "__name__", "")
+        for _package, profile, index in list(self._lazy):
+            for module in index.modules_for(qualified, bare):
+                self._scan_lazily(module, profile)
+        if self._graph.get(key) is not None:
+            return True
+        pending, self._lazy = self._lazy, []
+        for package, profile, _ in pending:
+            self._scan_lazily(package, profile)
+        return True
+
+    def _scan_lazily(self, package: str, profile: str | None) -> None:
+        _scanner.import_package(package, strict=False)
+        _scanner.register_scanned(self._graph, package=package, profile=profile)
+
+    # -- manual registration ---------------------------------------------------------------------------
+
+    def _register(self, binding: Binding) -> None:
+        if binding.key in self._graph.bindings:
+            raise KeyError(f"Duplicate provider registration: {key_name(binding.key)}")
+        self._graph.add(binding)
+
+    def register_instance(self, component_type: type[T], instance: T) -> None:
+        """Register an existing object; ``reset()`` keeps it."""
+        _check_instance(component_type, instance)
+        lifecycle = getattr(type(instance), "_dioxide_lifecycle", False) is True
+        self._register(
+            Binding(component_type, Kind.INSTANCE, instance, Scope.SINGLETON, Origin.MANUAL, lifecycle=lifecycle)
+        )
+        dict.__setitem__(self._instances, component_type, instance)
+
+    def register_class(self, component_type: type[T], implementation: type[T]) -> None:
+        """Register a class called with no arguments on every resolve."""
+        self._register(Binding(component_type, Kind.FACTORY, implementation, Scope.FACTORY, Origin.MANUAL))
+
+    def register_singleton_factory(self, component_type: type[T], factory: Callable[[], T]) -> None:
+        """Register a zero-argument factory called once; its result is cached."""
+        self._register(Binding(component_type, Kind.FACTORY, factory, Scope.SINGLETON, Origin.MANUAL))
+
+    def register_transient_factory(self, component_type: type[T], factory: Callable[[], T]) -> None:
+        """Register a zero-argument factory called on every resolve."""
+        self._register(Binding(component_type, Kind.FACTORY, factory, Scope.FACTORY, Origin.MANUAL))
+
+    register_singleton = register_singleton_factory
+    register_factory = register_transient_factory
+
+    # -- overrides -----------------------------------------------------------------------------------
+
+    def override(self, component_type: type[T], replacement: object) -> Override:
+        """Replace a component until the returned handle is exited (``with``) or ``restore()``-d.
+
+        ``replacement`` is an instance, a class (built with injection, in the original's scope) or a
+        function (called as a factory, in the original's scope). Singletons that depend on the component
+        are rebuilt while the override is active and the originals come back afterwards.
+        """
+        return Override(self._graph, self._instances, cast(Hashable, component_type), replacement)
+
+    # -- scopes ------------------------------------------------------------------------------------------
+
+    def create_scope(self) -> ScopedContainer:
+        """A request scope: ``async with container.create_scope() as scope:`` (or ``with``)."""
+        return self._scope_class()
+
+    # -- validation and lifecycle ------------------------------------------------------------------------
+
+    def validate(self) -> None:
+        """Check the whole graph of the active profile; raise every problem at once.
+
+        A single problem raises its own error (e.g. ``AdapterNotFoundError``); several raise a
+        ``ContainerValidationError``, which is also an ``ExceptionGroup`` of them.
+        """
+        if self._lazy:
+            pending, self._lazy = self._lazy, []
+            for package, profile, _ in pending:
+                self._scan_lazily(package, profile)
+        errors = self._graph.problems(list(self._graph.bindings), lifecycle_rules=True)
+        raise_problems(errors, "the container")
+
+    async def start(self) -> None:
+        """Validate, then initialize every singleton ``@lifecycle`` component in dependency order.
+
+        If one ``initialize()`` fails, the ones already initialized are disposed in reverse order and the
+        original error is raised. Calling ``start()`` on a started container does nothing.
+        """
+        if self._started:
+            return
+        self.validate()
+        runner = LifecycleRunner()
+        self._started = True
+        try:
+            for key in self._graph.lifecycle_keys(Scope.SINGLETON):
+                binding = self._graph.bindings[key]
+                await runner.initialize(_component_name(binding), self._instances[key])
+        except BaseException:
+            self._started = False
+            raise
+        self._runners.append(runner)
+
+    async def stop(self) -> None:
+        """Dispose every initialized component in reverse order, even across ``reset()``.
+
+        Every ``dispose()`` runs even when some fail; failures are logged and raised together as a
+        ``LifecycleError`` (an ``ExceptionGroup``) at the end. Calling ``stop()`` again does nothing.
+        """
+        failures = await self._dispose_all()
+        raise_failures(failures, "stopping the container")
+
+    async def _dispose_all(self) -> list[Exception]:
+        self._started = False
+        failures: list[Exception] = []
+        while self._runners:
+            failures += await self._runners.pop().stop()
+        return failures
+
+    async def __aenter__(self) -> Container:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        failures = await self._dispose_all()
+        if exc is None:
+            raise_failures(failures, "stopping the container")
+            return
+        for failure in failures:
+            exc.add_note(f"dioxide: while stopping the container, a dispose() also failed: {failure!r}")
+
+    def __enter__(self) -> Container:
+        """Run the lifecycle from synchronous code, on an event loop owned by the container."""
+        runner = asyncio.Runner()
+        try:
+            run_sync(runner, self.start)
+        except BaseException:
+            runner.close()
+            raise
+        self._sync_runner = runner
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        runner, self._sync_runner = self._sync_runner, None
+        if runner is None:
+            return
+        try:
+            run_sync(runner, lambda: self.__aexit__(exc_type, exc, tb))
+        finally:
+            runner.close()
+
+    def reset(self) -> None:
+        """Forget every instance built so far (registered instances stay); keep what must be disposed.
+
+        Components initialized before the reset are still disposed by the next ``stop()``; the next
+        ``start()`` initializes the new instances.
+        """
+        self._instances.clear()
+        for key, binding in self._graph.bindings.items():
+            if binding.kind is Kind.INSTANCE:
+                dict.__setitem__(self._instances, key, binding.target)
+        self._started = False
+
+    def _reinitialize(self) -> None:
+        """Back to a fresh, unscanned container (same object), still remembering what to dispose."""
+        self._graph.clear()
+        self._instances.clear()
+        self._lazy.clear()
+        self._started = False
+
+    # -- introspection ---------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._graph.visible())
+
+    def is_empty(self) -> bool:
+        return len(self) == 0
+
+    def list_registered(self) -> list[Any]:
+        """Every key that ``resolve`` accepts, in registration order."""
+        return [binding.key for binding in self._graph.visible()]
+
+    def is_registered(self, component_type: Any) -> bool:
+        binding = self._graph.get(component_type)
+        return binding is not None and binding.visible
+
+    def __repr__(self) -> str:
+        keys = self.list_registered()
+        ports = sum(1 for key in keys if self._graph.is_port(key))
+        profile = repr(self.active_profile) if self.active_profile is not None else "None"
+        return f"Container(profile={profile}, ports={ports}, services={len(keys) - ports})"
+
+
+def _component_name(binding: Binding) -> str:
+    return getattr(binding.target, "__name__", None) or key_name(binding.key)
+
+
+def _check_instance(component_type: Any, instance: object) -> None:
+    if not isinstance(component_type, type):
+        return
+    if is_port(component_type):
+        required = [
+            name
+            for name in dir(component_type)
+            if not name.startswith("_") and callable(getattr(component_type, name, None))
+        ]
+        if all(callable(getattr(instance, name, None)) for name in required):
+            return
+    elif isinstance(instance, component_type):
+        return
+    raise TypeError(f"instance must be of type '{component_type.__name__}', got '{type(instance).__name__}'")
+
+
+container = Container()
+"""The global container, shared by integrations that are not given one."""
+
+
+def reset_global_container() -> None:
+    """Reset the global container's state in place (the object stays the same)."""
+    container._reinitialize()
+
+
+ScopedContainerContextManager = ScopedContainer
+
+__all__ = [
+    "Container",
+    "ScopedContainer",
+    "ScopedContainerContextManager",
+    "container",
+    "reset_global_container",
+]

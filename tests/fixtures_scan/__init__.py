@@ -1,0 +1,1 @@
+"""Packages read (never imported) by the scan_plan and lazy-index tests."""

@@ -1,0 +1,1 @@
+"""Hexagonal layout: ports in ``domain``, adapters in ``infra`` (indexed on its own)."""

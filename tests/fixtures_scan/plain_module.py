@@ -1,0 +1,8 @@
+"""A plain module, not a package: its plan is one module."""
+
+from dioxide import service
+
+
+@service
+class PlainService:
+    pass

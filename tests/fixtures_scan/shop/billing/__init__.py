@@ -1,0 +1,1 @@
+"""A second bounded context with its own ``UserRepository`` port (a bare-name collision)."""
