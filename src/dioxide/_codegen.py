@@ -9,6 +9,7 @@ once, before.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import typing
 from collections.abc import Callable, Hashable
@@ -231,6 +232,9 @@ class Compiler:
     def _generate(self, binding: Binding, *, in_scope: bool) -> Any:
         function = _Function(self, in_scope)
         key = function.name(binding.key, "k")
+        stores = in_scope and binding.scope is Scope.REQUEST
+        if stores:
+            function.lines += [f"    if {key} in _rc:", f"        return _rc[{key}]"]
         function.lines.append("    try:")
         expression = function.construct(binding, frozenset({binding.key}), "        ")
         function.lines += [
@@ -239,14 +243,19 @@ class Compiler:
             f"        _note(_error, {key})",
             "        raise",
         ]
-        if in_scope and binding.scope is Scope.REQUEST:
+        if stores:
             function.lines.append(f"    _rc[{key}] = _value")
         function.lines.append("    return _value")
         return function.build(key_name(binding.key))
 
     def _singleton(self, key: Hashable, build: RootProvider) -> RootProvider:
-        """Build once under a per-key lock (double-checked); later resolves never reach this function."""
+        """Build once under a per-key lock (double-checked), then step aside.
+
+        Once the instance exists, the key's provider is replaced by a C-level getter of that instance
+        (``itertools.repeat(value).__next__``): later resolves take no lock and run no Python code of ours.
+        """
         instances = self.instances
+        providers = self.root_providers
         lock = self._locks.setdefault(key, threading.RLock())
         owner = [0]
         get, store, ident = dict.get, dict.__setitem__, threading.get_ident
@@ -267,6 +276,8 @@ class Compiler:
                     finally:
                         owner[0] = 0
                     store(instances, key, value)
+                if get(providers, key) is provide:
+                    store(providers, key, itertools.repeat(value).__next__)
             return value
 
         return provide
@@ -286,12 +297,10 @@ def _request_outside_scope(key: Hashable) -> RootProvider:
 
 
 def _from_root(key: Hashable, instances: dict[Any, Any]) -> ScopeProvider:
-    """A singleton inside a scope: the root's instance, remembered in the scope for the next lookups."""
+    """A singleton inside a scope: the root's instance."""
 
-    def provide(scope: dict[Any, Any]) -> Any:
-        value = instances[key]
-        scope[key] = value
-        return value
+    def provide(scope: object) -> Any:
+        return instances[key]
 
     return provide
 

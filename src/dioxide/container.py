@@ -68,9 +68,8 @@ class Container:
         self._runners: list[LifecycleRunner] = []
         self._started = False
         self._sync_runner: asyncio.Runner | None = None
+        self._providers = self._compiler.root_providers
         self._scope_class = scope_class_for(self)
-        if type(self).resolve is Container.resolve:
-            self.__dict__["resolve"] = self._instances.__getitem__
         if profile is not None:
             self.scan(profile=profile)
 
@@ -78,10 +77,10 @@ class Container:
 
     def resolve(self, component_type: type[T]) -> T:
         """The component registered for ``component_type`` (a port, a service, or ``list[Port]``)."""
-        return cast(T, self._instances[component_type])
+        return self._providers[component_type]()  # type: ignore[no-any-return]
 
     def __getitem__(self, component_type: type[T]) -> T:
-        return cast(T, self._instances[component_type])
+        return self._providers[component_type]()  # type: ignore[no-any-return]
 
     def _changed(self) -> None:
         self._compiler.clear()
@@ -317,6 +316,7 @@ class Container:
         ``start()`` initializes the new instances.
         """
         self._instances.clear()
+        self._compiler.clear()
         for key, binding in self._graph.bindings.items():
             if binding.kind is Kind.INSTANCE:
                 dict.__setitem__(self._instances, key, binding.target)

@@ -40,15 +40,13 @@ class ScopedContainer(dict[Any, Any]):
     _runner: LifecycleRunner | None = None
     _sync_runner: asyncio.Runner | None = None
 
+    def resolve(self, component_type: type[T]) -> T:
+        """The component for ``component_type``: REQUEST ones cached in this scope, singletons shared."""
+        return self._providers[component_type](self)  # type: ignore[no-any-return]
+
     if TYPE_CHECKING:
 
-        def resolve(self, component_type: type[T]) -> T:
-            """The component for ``component_type``: REQUEST ones cached in this scope, singletons shared."""
-
         def __getitem__(self, component_type: type[T]) -> T: ...
-
-    else:
-        resolve = dict.__getitem__
 
     def __missing__(self, key: Hashable) -> Any:
         return self._providers[key](self)
