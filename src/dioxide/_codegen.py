@@ -180,8 +180,8 @@ class Compiler:
         self.graph = graph
         self.instances = instances
         self.note = note
-        self.root_providers: dict[Hashable, RootProvider] = _provider_cache(self.root)
-        self.scope_providers: dict[Hashable, ScopeProvider] = _provider_cache(self.scoped)
+        self.root_providers: dict[Any, RootProvider] = _provider_cache(self.root)
+        self.scope_providers: dict[Any, ScopeProvider] = _provider_cache(self.scoped)
         self._locks: dict[Hashable, threading.RLock] = {}
 
     def clear(self) -> None:

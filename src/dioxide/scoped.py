@@ -34,7 +34,7 @@ class ScopedContainer(dict[Any, Any]):
     """
 
     _parent: ClassVar[Container]
-    _providers: ClassVar[dict[Hashable, Callable[[Any], Any]]]
+    _providers: ClassVar[dict[Any, Callable[[Any], Any]]]
     _lifecycle: ClassVar[list[Hashable] | None] = None
     _id: str | None = None
     _runner: LifecycleRunner | None = None
