@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
+from dioxide._fresh import fresh_container
 from dioxide._registry import _clear_registry, _get_registered_components
 from dioxide.adapter import adapter
 from dioxide.container import Container, ScopedContainer, container, reset_global_container
@@ -28,10 +27,20 @@ from dioxide.scan_stats import ScanStats
 from dioxide.scope import Scope
 from dioxide.services import service
 
-try:
-    __version__ = version("dioxide")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    """``__version__`` is read from the installed metadata on first use (importlib.metadata is slow to import)."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("dioxide")
+        except PackageNotFoundError:  # a source tree that was never installed
+            value = "0.0.0"
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module 'dioxide' has no attribute {name!r}")
+
 
 __all__ = [
     "AdapterNotFoundError",
@@ -57,6 +66,7 @@ __all__ = [
     "adapter",
     "container",
     "deprecated",
+    "fresh_container",
     "lifecycle",
     "reset_global_container",
     "service",

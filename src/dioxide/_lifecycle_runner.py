@@ -8,12 +8,14 @@ reverse order, gives every component its turn even when some fail, and returns e
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dioxide.exceptions import LifecycleError
+
+if TYPE_CHECKING:
+    import asyncio
 
 logger = logging.getLogger("dioxide")
 
@@ -60,6 +62,8 @@ def raise_failures(failures: list[Exception], what: str) -> None:
 
 def run_sync(runner: asyncio.Runner, factory: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
     """Run a lifecycle coroutine from synchronous code, refusing to nest inside a running loop."""
+    import asyncio
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -8,14 +8,13 @@ validating the graph, generating providers) happens before, once.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Hashable
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
-from dioxide import _scanner
+from dioxide import _introspection, _scanner
 from dioxide._bindings import Binding, Kind, Origin, is_port, key_name
 from dioxide._codegen import Compiler, raise_problems
 from dioxide._diagnostics import add_resolution_note
@@ -27,6 +26,11 @@ from dioxide.profile_enum import Profile, profile_value
 from dioxide.scan_stats import ScanStats
 from dioxide.scope import Scope
 from dioxide.scoped import ScopedContainer, scope_class_for
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from dioxide.scan_plan import ScanPlan
 
 T = TypeVar("T")
 logger = logging.getLogger("dioxide")
@@ -289,6 +293,8 @@ class Container:
 
     def __enter__(self) -> Container:
         """Run the lifecycle from synchronous code, on an event loop owned by the container."""
+        import asyncio
+
         runner = asyncio.Runner()
         try:
             run_sync(runner, self.start)
@@ -344,6 +350,38 @@ class Container:
     def is_registered(self, component_type: Any) -> bool:
         binding = self._graph.get(component_type)
         return binding is not None and binding.visible
+
+    @property
+    def active_adapters(self) -> dict[Any, Any]:
+        """Each port of the active profile and the class that implements it."""
+        return {
+            b.key: _introspection.implementation_of(self._graph, b)
+            for b in self._graph.visible()
+            if self._graph.is_port(b.key)
+        }
+
+    def get_adapters_for(self, port: type[Any]) -> dict[Profile, type]:
+        """Every profile's adapter for ``port`` among the decorated classes, across all profiles."""
+        return _introspection.adapters_for(port)
+
+    def debug(self, file: IO[str] | None = None) -> str:
+        """A readable summary: active profile, services with their scope, adapters by port (and which is active)."""
+        return _introspection.debug(self, file)
+
+    def explain(self, component_type: Any) -> str:
+        """How ``component_type`` is built in this profile, as a tree of its dependencies."""
+        return _introspection.explain(self, component_type)
+
+    def graph(self, format: str = "mermaid") -> str:
+        """The dependency graph as Mermaid (default) or Graphviz ``dot`` text."""
+        return _introspection.graph_text(self, format)
+
+    def scan_plan(self, package: str) -> ScanPlan:
+        """What ``scan(package)`` would find, without importing anything."""
+        from dioxide.scan_plan import build_scan_plan
+
+        _scanner.check_allowed(package, self._allowed_packages)
+        return build_scan_plan(package)
 
     def __repr__(self) -> str:
         keys = self.list_registered()

@@ -9,8 +9,6 @@ closes, also when the body raised.
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from collections.abc import Callable, Hashable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -20,6 +18,8 @@ from dioxide.exceptions import ScopeError
 from dioxide.scope import Scope
 
 if TYPE_CHECKING:
+    import asyncio
+
     from dioxide.container import Container
     from dioxide.profile_enum import Profile
 
@@ -63,6 +63,8 @@ class ScopedContainer(dict[Any, Any]):
     def scope_id(self) -> str:
         """A unique id (a uuid4 string), made on first use: most scopes never need one."""
         if self._id is None:
+            import uuid
+
             self._id = str(uuid.uuid4())
         return self._id
 
@@ -126,6 +128,8 @@ class ScopedContainer(dict[Any, Any]):
         if keys is None:
             keys = self._lifecycle_keys()
         if keys:
+            import asyncio
+
             runner = self._parent._sync_runner or asyncio.Runner()
             try:
                 run_sync(runner, self._open)

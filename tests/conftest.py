@@ -1,0 +1,1 @@
+"""Suite-wide settings: nothing here changes dioxide's global state."""
