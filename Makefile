@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m examples.app
+	cd examples && ../$(PY) quickstart.py
 
 services:
 	scripts/ensure-services
