@@ -34,7 +34,7 @@ def raise_problems(errors: list[DioxideError], subject: str) -> None:
     if len(errors) == 1:
         raise errors[0]
     if errors:
-        raise ContainerValidationError(f"{len(errors)} problems found while resolving {subject}", errors)
+        raise ContainerValidationError(f"{len(errors)} problems found {subject}", errors)
 
 
 class _Function:
@@ -226,7 +226,7 @@ class Compiler:
             if typing.get_origin(key) is list:
                 return None
             raise diagnostics.not_registered(self.graph, key)
-        raise_problems(self.graph.check(key), key_name(key))
+        raise_problems(self.graph.check(key), f"while resolving {key_name(key)}")
         return binding
 
     def _generate(self, binding: Binding, *, in_scope: bool) -> Any:

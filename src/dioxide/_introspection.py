@@ -162,6 +162,7 @@ def graph_text(container: Container, format: str = "mermaid") -> str:
             if child is not None and child.visible:
                 is_list = typing.get_origin(dependency) is list
                 edges.append((binding.key, typing.get_args(dependency)[0] if is_list else dependency))
+    edges = list(dict.fromkeys(edges))
     if format == "dot":
         return _dot(services, ports, adapters, edges)
     return _mermaid(services, ports, adapters, edges)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+import typing
 from collections.abc import Callable, Hashable
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
@@ -162,6 +163,8 @@ class Container:
         """Import what lazy scans deferred, preferring the modules that declare ``key``; True if any ran."""
         if not self._lazy:
             return False
+        if typing.get_origin(key) is list:
+            key = typing.get_args(key)[0]
         qualified = f"{getattr(key, '__module__', '')}.{getattr(key, '__qualname__', '')}"
         bare = getattr(key, "__name__", "")
         for _package, profile, index in list(self._lazy):
@@ -239,7 +242,7 @@ class Container:
             for package, profile, _ in pending:
                 self._scan_lazily(package, profile)
         errors = self._graph.problems(list(self._graph.bindings), lifecycle_rules=True)
-        raise_problems(errors, "the container")
+        raise_problems(errors, f"in the container (profile '{self._graph.profile or 'none'}')")
 
     async def start(self) -> None:
         """Validate, then initialize every singleton ``@lifecycle`` component in dependency order.
@@ -254,8 +257,9 @@ class Container:
         self._started = True
         try:
             for key in self._graph.lifecycle_keys(Scope.SINGLETON):
-                binding = self._graph.bindings[key]
-                await runner.initialize(_component_name(binding), self._instances[key])
+                binding = self._graph.get(key)
+                name = _component_name(binding) if binding is not None else key_name(key)
+                await runner.initialize(name, self._instances[key])
         except BaseException:
             self._started = False
             raise

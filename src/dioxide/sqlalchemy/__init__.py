@@ -1,0 +1,134 @@
+"""dioxide.sqlalchemy: the seed's database recipes as a library, right by default.
+
+* ``DatabaseSettings``: configuration from the environment, validated, password never shown;
+* ``DatabasePort`` and ``SQLAlchemyDatabase``: the engine as a lifecycle adapter, with transactions that
+  follow the asyncio context (join, savepoints, rollback-only, isolation, read-only);
+* ``SQLAlchemyRepository``: a generic repository over a domain dataclass and its ORM mapping;
+* ``FakeDatabase`` and ``FakeRepository``: in-memory twins with the same behaviour, for the test profile;
+* ``retry_on_conflict`` / ``run_in_transaction``: retries of serialization failures and deadlocks;
+* ``dioxide.sqlalchemy.testing``: contract tests for fakes, per-test rollback, query counting.
+
+Importing this package registers nothing with dioxide: subclass and decorate the classes you use. Names are
+loaded on first access, so the errors and the fakes work without SQLAlchemy installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dioxide.sqlalchemy.database import SQLAlchemyDatabase
+    from dioxide.sqlalchemy.errors import (
+        CheckViolationError,
+        ConstraintViolationError,
+        DatabaseConfigError,
+        DatabaseNotInitializedError,
+        DatabaseUnavailableError,
+        DuplicateError,
+        MissingReferenceError,
+        MultipleResultsError,
+        NotNullViolationError,
+        ReadOnlyTransactionError,
+        ReferenceViolationError,
+        RepositoryError,
+        RollbackOnlyError,
+        StillReferencedError,
+        TransactionConflictError,
+        TransactionError,
+    )
+    from dioxide.sqlalchemy.fakes import FakeDatabase, FakeRepository
+    from dioxide.sqlalchemy.masking import mask_url
+    from dioxide.sqlalchemy.pagination import Cursor, Page
+    from dioxide.sqlalchemy.ports import DatabasePort
+    from dioxide.sqlalchemy.repository import DomainMapping, SQLAlchemyRepository
+    from dioxide.sqlalchemy.retry import is_retryable, retry_on_conflict, run_in_transaction
+    from dioxide.sqlalchemy.settings import DEFAULT_URL, DatabaseSettings
+    from dioxide.sqlalchemy.timestamps import AwareDateTime, utcnow
+    from dioxide.sqlalchemy.transactions import ISOLATION_LEVELS
+
+_EXPORTS = {
+    "SQLAlchemyDatabase": "database",
+    "CheckViolationError": "errors",
+    "ConstraintViolationError": "errors",
+    "DatabaseConfigError": "errors",
+    "DatabaseNotInitializedError": "errors",
+    "DatabaseUnavailableError": "errors",
+    "DuplicateError": "errors",
+    "MissingReferenceError": "errors",
+    "MultipleResultsError": "errors",
+    "NotNullViolationError": "errors",
+    "ReadOnlyTransactionError": "errors",
+    "ReferenceViolationError": "errors",
+    "RepositoryError": "errors",
+    "RollbackOnlyError": "errors",
+    "StillReferencedError": "errors",
+    "TransactionConflictError": "errors",
+    "TransactionError": "errors",
+    "FakeDatabase": "fakes",
+    "FakeRepository": "fakes",
+    "mask_url": "masking",
+    "Cursor": "pagination",
+    "Page": "pagination",
+    "DatabasePort": "ports",
+    "DomainMapping": "repository",
+    "SQLAlchemyRepository": "repository",
+    "is_retryable": "retry",
+    "retry_on_conflict": "retry",
+    "run_in_transaction": "retry",
+    "DEFAULT_URL": "settings",
+    "DatabaseSettings": "settings",
+    "AwareDateTime": "timestamps",
+    "utcnow": "timestamps",
+    "ISOLATION_LEVELS": "transactions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dioxide.sqlalchemy' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"dioxide.sqlalchemy.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+__all__ = [
+    "DEFAULT_URL",
+    "ISOLATION_LEVELS",
+    "AwareDateTime",
+    "CheckViolationError",
+    "ConstraintViolationError",
+    "Cursor",
+    "DatabaseConfigError",
+    "DatabaseNotInitializedError",
+    "DatabasePort",
+    "DatabaseSettings",
+    "DatabaseUnavailableError",
+    "DomainMapping",
+    "DuplicateError",
+    "FakeDatabase",
+    "FakeRepository",
+    "MissingReferenceError",
+    "MultipleResultsError",
+    "NotNullViolationError",
+    "Page",
+    "ReadOnlyTransactionError",
+    "ReferenceViolationError",
+    "RepositoryError",
+    "RollbackOnlyError",
+    "SQLAlchemyDatabase",
+    "SQLAlchemyRepository",
+    "StillReferencedError",
+    "TransactionConflictError",
+    "TransactionError",
+    "is_retryable",
+    "mask_url",
+    "retry_on_conflict",
+    "run_in_transaction",
+    "utcnow",
+]

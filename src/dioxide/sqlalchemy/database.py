@@ -1,0 +1,269 @@
+"""``SQLAlchemyDatabase``: the engine, its pool and the transactions, as a lifecycle adapter of ``DatabasePort``.
+
+Subclass and decorate it in your application (the library registers nothing by itself)::
+
+    @adapter.for_(DatabasePort, profile=Profile.PRODUCTION)
+    class Database(SQLAlchemyDatabase): ...
+
+The container calls ``initialize()`` at start (engine, pool, readiness check) and ``dispose()`` at stop. The
+settings come from the environment (``DatabaseSettings.from_env()``) unless the container holds a
+``DatabaseSettings`` instance, which is then injected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, ClassVar, Final, cast
+
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    AsyncSessionTransaction,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from dioxide.sqlalchemy import sqlite
+from dioxide.sqlalchemy.error_mapping import translate_error
+from dioxide.sqlalchemy.errors import DatabaseNotInitializedError, DatabaseUnavailableError
+from dioxide.sqlalchemy.masking import scrub
+from dioxide.sqlalchemy.settings import DatabaseSettings
+from dioxide.sqlalchemy.transactions import TransactionBlock, TransactionManager
+
+logger = logging.getLogger("dioxide.sqlalchemy")
+
+_SET_READ_ONLY: Final = "SET TRANSACTION READ ONLY"
+# The connect() argument that bounds connection time, per driver (others keep their own default).
+_CONNECT_TIMEOUT_ARGUMENT: Final = {
+    "asyncpg": "timeout",
+    "psycopg": "connect_timeout",
+    "psycopg_async": "connect_timeout",
+    "aiomysql": "connect_timeout",
+    "asyncmy": "connect_timeout",
+}
+
+
+class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
+    """Engine and sessions with the lifecycle dioxide drives, and transactions that follow the asyncio context.
+
+    Pool options fit the dialect: server databases get ``pool_size``, ``max_overflow``, ``pool_timeout`` and
+    ``pool_pre_ping`` (a dead connection is replaced instead of failing a request); SQLite gets none of them
+    (its busy timeout is ``connect_timeout``). Override ``engine_options()`` to change them, and
+    ``session_options`` for the session factory.
+    """
+
+    _dioxide_lifecycle: ClassVar[bool] = True  # a lifecycle component, without joining any global registry
+    session_options: ClassVar[Mapping[str, Any]] = {}
+
+    def __init__(self, settings: DatabaseSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else DatabaseSettings.from_env()
+        self._engine: AsyncEngine | None = None
+        self._session_factory: async_sessionmaker[AsyncSession] | None = None
+        self._bound = False
+        self._disposed = False
+        self._dialect_name = self.settings.url.get_backend_name()
+
+    def __repr__(self) -> str:
+        state = "disposed" if self._disposed else "ready" if self._engine is not None else "not initialized"
+        return f"{type(self).__name__}(url={self.settings.masked_url!r}, {state})"
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine; raises ``DatabaseNotInitializedError`` before ``initialize()``."""
+        if self._engine is None:
+            raise DatabaseNotInitializedError(
+                f"{type(self).__name__} is not initialized: start the container (async with container) or "
+                "await initialize() first"
+            )
+        return self._engine
+
+    @property
+    def session_factory(self) -> async_sessionmaker[AsyncSession]:
+        return self._require_factory()
+
+    @property
+    def dialect_name(self) -> str:
+        """``"postgresql"``, ``"sqlite"``... (from the URL, available before ``initialize()``)."""
+        return self._dialect_name
+
+    def engine_options(self) -> dict[str, Any]:
+        """Keyword arguments for ``create_async_engine``; override to tune the pool or add ``connect_args``."""
+        settings = self.settings
+        options: dict[str, Any] = {"echo": settings.echo}
+        if settings.is_sqlite:
+            options["connect_args"] = {"timeout": settings.connect_timeout}
+            return options
+        options.update(
+            pool_size=settings.pool_size,
+            max_overflow=settings.max_overflow,
+            pool_timeout=settings.pool_timeout,
+            pool_pre_ping=True,
+        )
+        if settings.pool_recycle is not None:
+            options["pool_recycle"] = settings.pool_recycle
+        argument = _CONNECT_TIMEOUT_ARGUMENT.get(settings.url.get_driver_name())
+        if argument is not None:
+            options["connect_args"] = {argument: settings.connect_timeout}
+        return options
+
+    async def initialize(self) -> None:
+        """Create the engine and session factory, then check that the database answers (fail fast)."""
+        if self._engine is not None:
+            return
+        url = self.settings.url
+        engine = create_async_engine(url, **self.engine_options())
+        if self.settings.is_sqlite:
+            sqlite.install(engine, wal=sqlite.is_file_database(url))
+        try:
+            await self._check(engine)
+        except BaseException:
+            await engine.dispose()
+            raise
+        self._engine = engine
+        self._session_factory = async_sessionmaker(engine, expire_on_commit=False, **self.session_options)
+        self._disposed = False
+        logger.info("database ready: %s", self.settings.masked_url)
+
+    async def dispose(self) -> None:
+        """Close every pooled connection; transactions can no longer begin."""
+        engine = self._engine
+        if engine is None:
+            return
+        self._session_factory = None
+        self._disposed = True
+        await engine.dispose()
+        logger.info("database connections closed: %s", self.settings.masked_url)
+
+    async def check_ready(self) -> None:
+        """Run ``SELECT 1`` within ``connect_timeout``; ``DatabaseUnavailableError`` names host and database."""
+        await self._check(self.engine)
+
+    async def get_session(self) -> AsyncSession:
+        """A new session the caller owns and must close; prefer ``transaction()``, which also joins."""
+        return self._require_factory()()
+
+    def current_session(self) -> AsyncSession | None:
+        """The session of the current task's transaction, or ``None`` outside one."""
+        scope = self._owned_scope()
+        return None if scope is None else scope.handle
+
+    def reading(self) -> TransactionBlock[AsyncSession]:
+        """For reads: joins the active transaction, else a short one that takes no write lock (SQLite)."""
+        return TransactionBlock(self, False, None, False, True)
+
+    async def _check(self, engine: AsyncEngine) -> None:
+        try:
+            async with asyncio.timeout(self.settings.connect_timeout):
+                async with engine.connect() as connection:
+                    await connection.exec_driver_sql("SELECT 1")
+        except Exception as error:
+            raise DatabaseUnavailableError(self._unavailable_message(error)) from error
+
+    def _unavailable_message(self, error: Exception) -> str:
+        url = self.settings.url
+        cause = getattr(error, "orig", None) or error
+        if isinstance(error, TimeoutError):
+            reason = f"no answer within {self.settings.connect_timeout:g} s"
+        else:
+            reason = f"{type(cause).__name__}: {cause}".strip()
+        reason = scrub(reason, [url.password if isinstance(url.password, str) else None])
+        if self.settings.is_sqlite:
+            where = f"the SQLite database {url.database or ':memory:'!r}"
+        else:
+            host = url.host or "localhost"
+            port = f":{url.port}" if url.port else ""
+            user = f" as user {url.username!r}" if url.username else ""
+            where = f"the {self._dialect_name} database {url.database!r} on {host}{port}{user}"
+        return f"cannot reach {where} ({reason}); check DATABASE_URL and that the server is running"
+
+    def _require_factory(self) -> async_sessionmaker[AsyncSession]:
+        factory = self._session_factory
+        if factory is None:
+            state = "was disposed" if self._disposed else "is not initialized"
+            raise DatabaseNotInitializedError(
+                f"{type(self).__name__} {state}: transactions need a started container "
+                "(async with container) or an awaited initialize()"
+            )
+        return factory
+
+    @contextmanager
+    def _sessions_bound_to(self, connection: AsyncConnection) -> Iterator[None]:
+        """Route every session through ``connection``, whose transaction the caller owns (test rollback).
+
+        Sessions join that transaction with savepoints (``join_transaction_mode="create_savepoint"``), so the
+        application's commits and rollbacks stay inside it. Isolation level and read-only cannot be changed
+        inside it and are ignored meanwhile.
+        """
+        previous, previous_bound = self._require_factory(), self._bound
+        self._session_factory = async_sessionmaker(
+            bind=connection,
+            expire_on_commit=False,
+            join_transaction_mode="create_savepoint",
+            **self.session_options,
+        )
+        self._bound = True
+        try:
+            yield
+        finally:
+            self._session_factory, self._bound = previous, previous_bound
+
+    async def _begin(self, isolation_level: str | None, read_only: bool, deferred: bool) -> AsyncSession:
+        session = self._require_factory()()
+        if self._bound:
+            return session
+        try:
+            if self._dialect_name == "sqlite":
+                if read_only or deferred:
+                    mode = sqlite.READ_ONLY if read_only else sqlite.DEFERRED
+                    await session.connection(execution_options={sqlite.BEGIN_OPTION: mode})
+            else:
+                if isolation_level is not None:
+                    await session.connection(execution_options={"isolation_level": isolation_level})
+                if read_only and self._dialect_name == "postgresql":
+                    connection = await session.connection()
+                    await connection.exec_driver_sql(_SET_READ_ONLY)
+        except BaseException:
+            await session.close()
+            raise
+        return session
+
+    async def _end(self, handle: AsyncSession, commit: bool) -> None:
+        try:
+            if commit:
+                try:
+                    await handle.commit()
+                except BaseException:
+                    await _rollback_quietly(handle)
+                    raise
+            else:
+                await handle.rollback()
+        finally:
+            await handle.close()
+
+    async def _begin_savepoint(self, handle: AsyncSession) -> object:
+        return await handle.begin_nested()
+
+    async def _end_savepoint(self, handle: AsyncSession, marker: object, commit: bool) -> None:
+        nested = cast(AsyncSessionTransaction, marker)
+        if commit:
+            await nested.commit()
+        else:
+            await nested.rollback()
+
+    def _translate(self, error: BaseException) -> BaseException | None:
+        return translate_error(error)
+
+
+async def _rollback_quietly(session: AsyncSession) -> None:
+    try:
+        await session.rollback()
+    except Exception as error:
+        logger.debug("rollback after a failed commit failed too: %r", error)
+
+
+__all__ = ["SQLAlchemyDatabase"]
