@@ -60,6 +60,38 @@ def raise_failures(failures: list[Exception], what: str) -> None:
         raise LifecycleError(f"{len(failures)} component(s) failed to dispose while {what}", failures)
 
 
+def report_failures(failures: list[Exception], exc: BaseException | None, what: str) -> None:
+    """Raise dispose failures as a group, or, when the body already raised, attach them to its exception."""
+    if exc is None:
+        raise_failures(failures, what)
+        return
+    for failure in failures:
+        exc.add_note(f"dioxide: while {what}, a dispose() also failed: {failure!r}")
+
+
+def start_sync(start: Callable[[], Coroutine[Any, Any, None]], runner: asyncio.Runner | None = None) -> asyncio.Runner:
+    """Run ``start`` on ``runner`` (or on a new runner, closed again if ``start`` fails); returns the runner."""
+    import asyncio
+
+    owned = runner is None
+    active = runner if runner is not None else asyncio.Runner()
+    try:
+        run_sync(active, start)
+    except BaseException:
+        if owned:
+            active.close()
+        raise
+    return active
+
+
+def stop_sync(runner: asyncio.Runner, stop: Callable[[], Coroutine[Any, Any, None]], *, close: bool) -> None:
+    try:
+        run_sync(runner, stop)
+    finally:
+        if close:
+            runner.close()
+
+
 def run_sync(runner: asyncio.Runner, factory: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
     """Run a lifecycle coroutine from synchronous code, refusing to nest inside a running loop."""
     import asyncio
@@ -74,4 +106,4 @@ def run_sync(runner: asyncio.Runner, factory: Callable[[], Coroutine[Any, Any, _
     )
 
 
-__all__ = ["LifecycleRunner", "raise_failures", "run_sync"]
+__all__ = ["LifecycleRunner", "raise_failures", "report_failures", "run_sync", "start_sync", "stop_sync"]

@@ -20,7 +20,7 @@ from dioxide._bindings import Binding, Kind, Origin, is_port, key_name
 from dioxide._codegen import Compiler, raise_problems
 from dioxide._diagnostics import add_resolution_note
 from dioxide._graph import BindingGraph
-from dioxide._lifecycle_runner import LifecycleRunner, raise_failures, run_sync
+from dioxide._lifecycle_runner import LifecycleRunner, raise_failures, report_failures, start_sync, stop_sync
 from dioxide._overrides import Override
 from dioxide.exceptions import ResolutionError
 from dioxide.profile_enum import Profile, profile_value
@@ -288,36 +288,19 @@ class Container:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        failures = await self._dispose_all()
-        if exc is None:
-            raise_failures(failures, "stopping the container")
-            return
-        for failure in failures:
-            exc.add_note(f"dioxide: while stopping the container, a dispose() also failed: {failure!r}")
+        report_failures(await self._dispose_all(), exc, "stopping the container")
 
     def __enter__(self) -> Container:
         """Run the lifecycle from synchronous code, on an event loop owned by the container."""
-        import asyncio
-
-        runner = asyncio.Runner()
-        try:
-            run_sync(runner, self.start)
-        except BaseException:
-            runner.close()
-            raise
-        self._sync_runner = runner
+        self._sync_runner = start_sync(self.start)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         runner, self._sync_runner = self._sync_runner, None
-        if runner is None:
-            return
-        try:
-            run_sync(runner, lambda: self.__aexit__(exc_type, exc, tb))
-        finally:
-            runner.close()
+        if runner is not None:
+            stop_sync(runner, lambda: self.__aexit__(exc_type, exc, tb), close=True)
 
     def reset(self) -> None:
         """Forget every instance built so far (registered instances stay); keep what must be disposed.

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from dioxide._lifecycle_runner import LifecycleRunner, raise_failures, run_sync
+from dioxide._lifecycle_runner import LifecycleRunner, report_failures, start_sync, stop_sync
 from dioxide.exceptions import ScopeError
 from dioxide.scope import Scope
 
@@ -102,12 +102,7 @@ class ScopedContainer(dict[Any, Any]):
         runner, self._runner = self._runner, None
         if runner is None:
             return
-        failures = await runner.stop()
-        if exc is None:
-            raise_failures(failures, "closing a scope")
-            return
-        for failure in failures:
-            exc.add_note(f"dioxide: while closing the scope, a dispose() also failed: {failure!r}")
+        report_failures(await runner.stop(), exc, "closing a scope")
 
     async def __aenter__(self) -> ScopedContainer:
         keys = self._lifecycle
@@ -128,30 +123,16 @@ class ScopedContainer(dict[Any, Any]):
         if keys is None:
             keys = self._lifecycle_keys()
         if keys:
-            import asyncio
-
-            runner = self._parent._sync_runner or asyncio.Runner()
-            try:
-                run_sync(runner, self._open)
-            except BaseException:
-                if runner is not self._parent._sync_runner:
-                    runner.close()
-                raise
-            self._sync_runner = runner
+            self._sync_runner = start_sync(self._open, self._parent._sync_runner)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         runner = self._sync_runner
-        if runner is None:
-            return
-        self._sync_runner = None
-        try:
-            run_sync(runner, lambda: self._close(exc))
-        finally:
-            if runner is not self._parent._sync_runner:
-                runner.close()
+        if runner is not None:
+            self._sync_runner = None
+            stop_sync(runner, lambda: self._close(exc), close=runner is not self._parent._sync_runner)
 
 
 def scope_class_for(container: Container) -> type[ScopedContainer]:
