@@ -47,20 +47,69 @@ def chain_text(root: Hashable, hops: Sequence[Hop], last: Hashable) -> str:
     return " -> ".join(parts)
 
 
-def profile_text(graph: BindingGraph) -> str:
-    return graph.profile or "none"
-
-
 def not_registered(graph: BindingGraph, key: Hashable) -> ResolutionError:
+    name, profile = key_name(key), graph.profile
     if graph.is_port(key):
-        return AdapterNotFoundError(port=key_name(key), profile=graph.profile, available_adapters=graph.others(key))
-    return ServiceNotFoundError(service=key_name(key), profile=graph.profile)
+        error = AdapterNotFoundError(port=name, profile=profile, available_adapters=graph.others(key))
+        hint = _port_hint(graph, key)
+        if hint:
+            error = AdapterNotFoundError(f"{error.message}\n  {hint}")
+            error._record(port=name, profile=profile, available_adapters=graph.others(key))
+        return error
+    detail = _unregistered_class(key)
+    if detail is None:
+        return ServiceNotFoundError(service=name, profile=profile)
+    service_error = ServiceNotFoundError(f"Cannot resolve {name} in profile '{profile or 'none'}'\n  {detail}")
+    service_error._record(service=name, profile=profile)
+    return service_error
 
 
 def _reason(graph: BindingGraph, key: Hashable) -> str:
     if graph.is_port(key):
-        return missing_adapter_message(key_name(key), graph.profile, graph.others(key))
-    return "Not registered (missing @service decorator)"
+        text = missing_adapter_message(key_name(key), graph.profile, graph.others(key))
+        hint = _port_hint(graph, key)
+        return f"{text}\n  {hint}" if hint else text
+    return _unregistered_class(key) or "Not registered (missing @service decorator)"
+
+
+def _unregistered_class(key: Hashable) -> str | None:
+    """Why a decorated class is not registered: resolving an adapter class, or a service this container missed."""
+    from dioxide.adapter import registrations_of
+
+    if not isinstance(key, type):
+        return None
+    ports = list(dict.fromkeys(key_name(r.port) for r in registrations_of(key)))
+    if ports:
+        return f"{key.__name__} is an adapter: resolve its port ({', '.join(ports)}) instead"
+    if "__dioxide_scope__" in vars(key):
+        return (
+            f"{key.__name__} is decorated with @service but this container did not register it "
+            "(defined after the scan, or outside the scanned package)"
+        )
+    return None
+
+
+def _port_hint(graph: BindingGraph, port: Hashable) -> str | None:
+    """Point at the likely mistake: only multi-binding adapters, or a @service that implements the port."""
+    members = graph.get(list[port])  # type: ignore[valid-type]
+    if members is not None and members.members:
+        names = ", ".join(implementation_name(b) for m in members.members if (b := graph.get(m)) is not None)
+        return f"{key_name(port)} has multi-binding adapters ({names}): resolve list[{key_name(port)}]"
+    required = [n for n in dir(port) if not n.startswith("_") and callable(getattr(port, n, None))]
+    if not required:
+        return None
+    for binding in graph.visible():
+        target = binding.target
+        if (
+            isinstance(target, type)
+            and binding.key is target
+            and all(callable(getattr(target, n, None)) for n in required)
+        ):
+            return (
+                f"Hint: {target.__name__} is registered as @service but implements {key_name(port)}: "
+                f"use @adapter.for_({key_name(port)}) instead"
+            )
+    return None
 
 
 def missing_dependency(graph: BindingGraph, root: Hashable, hops: Sequence[Hop], missing: Hashable) -> ResolutionError:

@@ -52,6 +52,7 @@ class BindingGraph:
         self._validated: set[Hashable] = set()
         self._codes: dict[CodeType, list[Hashable]] | None = None
         self._lifecycle: dict[Scope, list[Hashable]] = {}
+        self.active_overrides: list[Any] = []
 
     # -- the store -----------------------------------------------------------------------------------
 

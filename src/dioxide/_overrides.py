@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from types import TracebackType
 from typing import Any
 
-from dioxide._bindings import Binding, Kind, Origin
+from dioxide._bindings import Binding, Kind, Origin, key_name
 from dioxide._graph import BindingGraph
+from dioxide.exceptions import DioxideError
 from dioxide.scope import Scope
 
 
@@ -33,26 +34,45 @@ def override_binding(key: Hashable, replacement: object, original: Binding | Non
 
 
 class Override:
-    """An active override; a context manager, or call ``restore()`` yourself."""
+    """An active override; a context manager, or call ``restore()`` yourself.
 
-    def __init__(self, graph: BindingGraph, instances: dict[Hashable, Any], key: Hashable, replacement: object) -> None:
+    Overrides may end in any order: ending one that others were stacked on hands what it saved to the next
+    one, so that when all have ended the original instances are back.
+    """
+
+    def __init__(
+        self,
+        graph: BindingGraph,
+        instances: dict[Any, Any],
+        key: Hashable,
+        replacement: object,
+        started: Callable[[object], bool],
+    ) -> None:
         self._graph = graph
         self._instances = instances
         self.key = key
         self._binding = override_binding(key, replacement, graph.get(key))
+        affected = {key} | graph.dependents(key)
+        _refuse_started_dependents(graph, instances, key, affected - {key}, started)
         graph.overrides.setdefault(key, []).append(self._binding)
         graph.changed()
-        self._affected = {key} | graph.dependents(key)
+        self._affected = {key} | graph.dependents(key) | affected
         self._saved = {k: instances[k] for k in self._affected if dict.__contains__(instances, k)}
         for k in self._saved:
             dict.__delitem__(instances, k)
-        self.active = True
+        self._active = graph.active_overrides
+        self._active.append(self)
+
+    @property
+    def active(self) -> bool:
+        return self in self._active
 
     def restore(self) -> None:
         """End the override (idempotent): the previous binding and instances come back."""
         if not self.active:
             return
-        self.active = False
+        position = self._active.index(self)
+        self._active.remove(self)
         stack = self._graph.overrides.get(self.key, [])
         if self._binding in stack:
             stack.remove(self._binding)
@@ -61,7 +81,12 @@ class Override:
         self._graph.changed()
         for k in self._affected:
             self._instances.pop(k, None)
-        self._instances.update(self._saved)
+        if position < len(self._active):  # others were applied after this one: they restore our originals
+            successor = self._active[position]
+            successor._saved.update(self._saved)
+            successor._affected |= self._affected
+        else:
+            self._instances.update(self._saved)
 
     def __enter__(self) -> Override:
         return self
@@ -70,6 +95,25 @@ class Override:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.restore()
+
+
+def _refuse_started_dependents(
+    graph: BindingGraph,
+    instances: dict[Any, Any],
+    key: Hashable,
+    dependents: set[Hashable],
+    started: Callable[[object], bool],
+) -> None:
+    """Rebuilding an initialized @lifecycle singleton would hand out an instance nobody initialized."""
+    names = sorted(
+        key_name(k) for k in dependents if dict.__contains__(instances, k) and started(dict.__getitem__(instances, k))
+    )
+    if names:
+        raise DioxideError(
+            f"Cannot override {key_name(key)} while {', '.join(names)} (started @lifecycle) depend(s) on it: "
+            "they would be rebuilt without initialize()\n"
+            "  Override before the container starts, or override the started component itself"
+        )
 
 
 __all__ = ["Override"]

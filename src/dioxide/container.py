@@ -221,7 +221,10 @@ class Container:
         function (called as a factory, in the original's scope). Singletons that depend on the component
         are rebuilt while the override is active and the originals come back afterwards.
         """
-        return Override(self._graph, self._instances, cast(Hashable, component_type), replacement)
+        return Override(self._graph, self._instances, cast(Hashable, component_type), replacement, self._is_started)
+
+    def _is_started(self, component: object) -> bool:
+        return any(started is component for runner in self._runners for _, started in runner.started)
 
     # -- scopes ------------------------------------------------------------------------------------------
 

@@ -211,8 +211,8 @@ class AmbiguousAdapterError(DioxideError, ValueError):
 class ContainerValidationError(ResolutionError, ExceptionGroup):
     """Every problem found in a container's graph, reported at once.
 
-    It is also an ``ExceptionGroup`` of the individual errors, so ``except* AdapterNotFoundError`` still
-    catches a missing adapter among several problems.
+    It is also an ``ExceptionGroup`` of the individual errors, so ``except* CircularDependencyError`` (or
+    any other of them) still catches one kind of problem among several.
     """
 
     title = "Invalid Container"

@@ -22,8 +22,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Select, Table, delete, func, inspect, select, tuple_
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import del_attribute
@@ -33,6 +31,8 @@ from dioxide.sqlalchemy.error_mapping import translate_error
 from dioxide.sqlalchemy.errors import MultipleResultsError
 from dioxide.sqlalchemy.pagination import Cursor, Page, check_limit, check_offset
 from dioxide.sqlalchemy.ports import DatabasePort
+from sqlalchemy import ColumnElement, CursorResult, Select, Table, delete, func, inspect, select, tuple_
+from sqlalchemy import exc as sa_exc
 
 E = TypeVar("E")
 K = TypeVar("K")
