@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dioxide._fresh import fresh_container
 from dioxide._registry import _clear_registry, _get_registered_components
 from dioxide.adapter import adapter
@@ -27,9 +29,21 @@ from dioxide.scan_stats import ScanStats
 from dioxide.scope import Scope
 from dioxide.services import service
 
+if TYPE_CHECKING:
+    from dioxide.scan_plan import AdapterInfo, ScanPlan, ServiceInfo
 
-def __getattr__(name: str) -> str:
-    """``__version__`` is read from the installed metadata on first use (importlib.metadata is slow to import)."""
+
+_SCAN_PLAN_NAMES = ("ScanPlan", "ServiceInfo", "AdapterInfo")
+
+
+def __getattr__(name: str) -> object:
+    """Names that are slow to import come on first use: ``__version__`` and the scan-plan types."""
+    if name in _SCAN_PLAN_NAMES:
+        from dioxide import scan_plan
+
+        value = getattr(scan_plan, name)
+        globals()[name] = value
+        return value
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
@@ -43,6 +57,7 @@ def __getattr__(name: str) -> str:
 
 
 __all__ = [
+    "AdapterInfo",
     "AdapterNotFoundError",
     "AmbiguousAdapterError",
     "CaptiveDependencyError",
@@ -54,10 +69,12 @@ __all__ = [
     "LifecycleError",
     "Profile",
     "ResolutionError",
+    "ScanPlan",
     "ScanStats",
     "Scope",
     "ScopeError",
     "ScopedContainer",
+    "ServiceInfo",
     "ServiceNotFoundError",
     "SideEffectWarning",
     "__version__",

@@ -107,6 +107,8 @@ def _key_name(key: object) -> str:
         return f"list[{_key_name(item)}]"
     if isinstance(key, type):
         return key.__name__
+    if isinstance(key, (MemberKey, SharedKey)):  # hidden keys read as the class they build
+        return key.implementation.__name__
     return repr(key)
 
 
@@ -114,6 +116,8 @@ def implementation_name(binding: Binding) -> str:
     target = binding.target
     if binding.kind is Kind.ALIAS:
         return _key_name(target)
+    if binding.kind is Kind.MULTI:
+        return _key_name(binding.key)
     if binding.kind is Kind.INSTANCE:
         return type(target).__name__
     return getattr(target, "__name__", None) or type(target).__name__

@@ -31,10 +31,22 @@ _INLINE_BUDGET: Final = 48  # constructions inlined into one provider before cal
 
 
 def raise_problems(errors: list[DioxideError], subject: str) -> None:
+    """Several problems of a whole container: one group listing them all."""
     if len(errors) == 1:
         raise errors[0]
     if errors:
         raise ContainerValidationError(f"{len(errors)} problems found {subject}", errors)
+
+
+def raise_first(errors: list[DioxideError]) -> None:
+    """Problems met while resolving one key: the first, as its own type (as 2.x code catches it), the rest noted."""
+    if errors:
+        first = errors[0]
+        if len(errors) > 1:
+            also = [f"  Also: {other._message_text()}".replace("\n", "\n  ") for other in errors[1:]]
+            first.message = "\n".join([first._message_text(), *also])
+            first.args = (first.message,)
+        raise first
 
 
 class _Function:
@@ -119,7 +131,7 @@ class _Function:
         """Positional while the parameters allow it (cheaper), keywords after the first skipped one."""
         positional: list[str] = []
         keywords: list[str] = []
-        skipped: list[Any] = []
+        skipped: list[Parameter] = []
         in_order = True
         for edge in self.compiler.graph.edges(binding.key):
             parameter = edge.parameter
@@ -128,7 +140,7 @@ class _Function:
             if edge.mode in (Mode.DEFAULT, Mode.UNREADABLE):
                 if parameter.kind is not KEYWORD_ONLY:
                     in_order = False
-                    skipped.append(parameter.default)
+                    skipped.append(parameter)
                 continue
             if edge.mode is Mode.NONE:
                 value = "None"
@@ -138,8 +150,8 @@ class _Function:
                 value = self.raiser(binding.key, _missing(self.compiler.graph, binding, parameter, edge.target))
             else:
                 value = self.reference(edge.target, stack, indent)
-            if parameter.kind is POSITIONAL_ONLY and not in_order:
-                positional.extend(self.name(default, "d") for default in skipped)
+            if parameter.kind is POSITIONAL_ONLY and not in_order and all(p.has_default for p in skipped):
+                positional.extend(self.name(p.default, "d") for p in skipped)
                 skipped.clear()
                 in_order = True
             if parameter.kind is not KEYWORD_ONLY and in_order:
@@ -226,7 +238,7 @@ class Compiler:
             if typing.get_origin(key) is list:
                 return None
             raise diagnostics.not_registered(self.graph, key)
-        raise_problems(self.graph.check(key), f"while resolving {key_name(key)}")
+        raise_first(self.graph.check(key))
         return binding
 
     def _generate(self, binding: Binding, *, in_scope: bool) -> Any:
@@ -309,4 +321,4 @@ def _empty_list(_: object) -> list[Any]:
     return []
 
 
-__all__ = ["Compiler", "raise_problems"]
+__all__ = ["Compiler", "raise_first", "raise_problems"]

@@ -10,7 +10,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dioxide._bindings import Binding, implementation_name, key_name
+from dioxide._bindings import Binding, Kind, SharedKey, implementation_name, key_name
 from dioxide._hints import Parameter
 from dioxide.exceptions import (
     AdapterNotFoundError,
@@ -56,7 +56,7 @@ def not_registered(graph: BindingGraph, key: Hashable) -> ResolutionError:
             error = AdapterNotFoundError(f"{error.message}\n  {hint}")
             error._record(port=name, profile=profile, available_adapters=graph.others(key))
         return error
-    detail = _unregistered_class(key)
+    detail = _unregistered_class(key, graph.scanned)
     if detail is None:
         return ServiceNotFoundError(service=name, profile=profile)
     service_error = ServiceNotFoundError(f"Cannot resolve {name} in profile '{profile or 'none'}'\n  {detail}")
@@ -69,10 +69,10 @@ def _reason(graph: BindingGraph, key: Hashable) -> str:
         text = missing_adapter_message(key_name(key), graph.profile, graph.others(key))
         hint = _port_hint(graph, key)
         return f"{text}\n  {hint}" if hint else text
-    return _unregistered_class(key) or "Not registered (missing @service decorator)"
+    return _unregistered_class(key, graph.scanned) or "Not registered (missing @service decorator)"
 
 
-def _unregistered_class(key: Hashable) -> str | None:
+def _unregistered_class(key: Hashable, scanned: bool) -> str | None:
     """Why a decorated class is not registered: resolving an adapter class, or a service this container missed."""
     from dioxide.adapter import registrations_of
 
@@ -81,6 +81,10 @@ def _unregistered_class(key: Hashable) -> str | None:
     ports = list(dict.fromkeys(key_name(r.port) for r in registrations_of(key)))
     if ports:
         return f"{key.__name__} is an adapter: resolve its port ({', '.join(ports)}) instead"
+    if "__dioxide_scope__" in vars(key) and not scanned:
+        return (
+            f"{key.__name__} is decorated with @service, but this container never scanned: use Container(profile=...)"
+        )
     if "__dioxide_scope__" in vars(key):
         return (
             f"{key.__name__} is decorated with @service but this container did not register it "
@@ -145,7 +149,9 @@ def captive(path: Sequence[Binding]) -> CaptiveDependencyError:
             child=key_name(child.key),
             child_scope=child.scope.value,
         )
-    steps = " -> ".join(f"{key_name(b.key)} ({b.scope.value.upper()})" for b in path)
+    steps = " -> ".join(
+        key_name(b.key) if b.kind is Kind.MULTI else f"{key_name(b.key)} ({b.scope.value.upper()})" for b in path
+    )
     error = CaptiveDependencyError(
         f"Captive dependency: {steps}\n  SINGLETON cannot depend on REQUEST-scoped components, even through "
         "FACTORY ones"
@@ -165,7 +171,7 @@ def request_outside_scope(key: Hashable) -> ScopeError:
 
 def add_resolution_note(error: BaseException, chain: Sequence[Hashable], profile: str | None) -> None:
     """Attach (or extend) the note telling which resolution an exception escaped from."""
-    names = [key_name(k) for k in chain]
+    names = [key_name(k) for k in chain if not isinstance(k, SharedKey)]
     error.__dioxide_chain__ = list(chain)  # type: ignore[attr-defined]
     text = f"{NOTE_PREFIX}{' -> '.join(names)} (profile '{profile or 'none'}')"
     notes: list[str] = getattr(error, "__notes__", [])

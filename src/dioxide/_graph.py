@@ -7,6 +7,7 @@ captive dependencies (a singleton holding a request-scoped component), unreadabl
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ class BindingGraph:
         self._codes: dict[CodeType, list[Hashable]] | None = None
         self._lifecycle: dict[Scope, list[Hashable]] = {}
         self.active_overrides: list[Any] = []
+        self.scanned = False
 
     # -- the store -----------------------------------------------------------------------------------
 
@@ -63,11 +65,9 @@ class BindingGraph:
         return self.bindings.get(key)
 
     def find(self, key: Hashable) -> Binding | None:
-        """``get``, importing lazily scanned modules that may provide ``key`` first."""
-        binding = self.get(key)
-        if binding is None and self.materialize(key):
-            binding = self.get(key)
-        return binding
+        """``get``, after importing the lazily scanned modules that may provide ``key``."""
+        self.materialize(key)
+        return self.get(key)
 
     def add(self, binding: Binding) -> None:
         self.bindings[binding.key] = binding
@@ -85,6 +85,7 @@ class BindingGraph:
         self.overrides.clear()
         self.adapters_seen.clear()
         self.profile = None
+        self.scanned = False
         self.changed()
 
     def visible(self) -> Iterator[Binding]:
@@ -232,7 +233,12 @@ class BindingGraph:
         codes = self._code_map()
         best: list[Hashable] = [start]
         while traceback is not None:
-            for candidate in codes.get(traceback.tb_frame.f_code, ()):
+            frame = traceback.tb_frame
+            candidates = codes.get(frame.f_code, ())
+            if len(candidates) > 1:  # an inherited __init__: the instance being built tells which class
+                built = type(frame.f_locals.get("self"))
+                candidates = sorted(candidates, key=lambda k: _built_by(self.get(k)) is not built)
+            for candidate in candidates:
                 path = self.path(start, candidate)
                 if path is not None:
                     best = path
@@ -253,13 +259,20 @@ class BindingGraph:
 
 
 def _code_of(binding: Binding) -> CodeType | None:
-    target: Any = binding.target
-    if binding.kind is Kind.CLASS:
-        target = getattr(target, "__init__", None)
-    elif binding.kind is not Kind.FACTORY:
+    """The code object that runs when ``binding`` builds: a constructor's ``__init__`` or a factory function."""
+    if binding.kind not in (Kind.CLASS, Kind.FACTORY):
         return None
+    target: Any = binding.target
+    while isinstance(target, functools.partial):
+        target = target.func
+    if isinstance(target, type):
+        target = getattr(target, "__init__", None)
     code = getattr(target, "__code__", None)
     return code if isinstance(code, CodeType) else None
+
+
+def _built_by(binding: Binding | None) -> object:
+    return binding.target if binding is not None and isinstance(binding.target, type) else None
 
 
 class _Walk:
@@ -330,8 +343,7 @@ class _Walk:
                     continue
                 seen.add(dependency)
                 if binding.scope is Scope.REQUEST:
-                    chain = [b for b in [*path, binding] if b.visible] or [singleton, binding]
-                    self.report(("captive", singleton.key, dependency), diagnostics.captive(chain))
+                    self.report(("captive", singleton.key, dependency), diagnostics.captive([*path, binding]))
                 elif binding.scope is Scope.FACTORY:
                     stack.append([*path, binding])
 

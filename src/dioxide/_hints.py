@@ -62,7 +62,9 @@ def constructor_parameters(cls: type) -> tuple[Parameter, ...]:
         try:
             _cache[cls] = parameters
         except TypeError:  # a class that does not support weak references
-            pass
+            return parameters
+        if FRAME_ATTRIBUTE in vars(cls):  # the hints are known: the defining frame (and its locals) can go
+            delattr(cls, FRAME_ATTRIBUTE)
     return parameters
 
 
@@ -152,8 +154,9 @@ def injection_key(annotation: Any) -> tuple[Hashable | None, bool]:
     origin = typing.get_origin(annotation)
     if origin is typing.Union or origin is types.UnionType:
         members = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(members) == 1 and len(typing.get_args(annotation)) == 2 and _injectable_class(members[0]):
-            return members[0], True
+        if len(members) == 1 and len(typing.get_args(annotation)) == 2:
+            key, _ = injection_key(members[0])
+            return (key, True) if key is not None else (None, False)
         return None, False
     if origin is list:
         args = typing.get_args(annotation)
@@ -166,11 +169,26 @@ def injection_key(annotation: Any) -> tuple[Hashable | None, bool]:
 
 
 def _injectable_class(annotation: Any) -> bool:
-    return isinstance(annotation, type) and annotation not in PRIMITIVE_TYPES and typing.get_origin(annotation) is None
+    return (
+        isinstance(annotation, type)
+        and annotation is not Any  # a class since Python 3.11
+        and annotation not in PRIMITIVE_TYPES
+        and typing.get_origin(annotation) is None
+    )
 
 
 def _type_name(annotation: Any) -> str:
-    if isinstance(annotation, type) and typing.get_origin(annotation) is None:
+    """A short, readable name: ``list[Plugin]``, ``Cache | None`` (never module paths or ``<locals>``)."""
+    if annotation is type(None) or annotation is None:
+        return "None"
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        return " | ".join(_type_name(a) for a in args)
+    if origin is not None and args:
+        base = getattr(origin, "__name__", None) or repr(origin).replace("typing.", "")
+        return f"{base}[{', '.join(_type_name(a) for a in args)}]"
+    if isinstance(annotation, type):
         return annotation.__name__
     return repr(annotation).replace("typing.", "")
 

@@ -9,7 +9,7 @@ reverse order, gives every component its turn even when some fail, and returns e
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dioxide.exceptions import LifecycleError
@@ -31,15 +31,26 @@ class LifecycleRunner:
     def __bool__(self) -> bool:
         return bool(self.started)
 
-    async def initialize(self, name: str, component: Any) -> None:
+    async def start(self, components: Iterable[tuple[str, Callable[[], Any]]]) -> None:
+        """Build and initialize each component in order; on any failure, dispose what started, newest first.
+
+        A failure may come from a constructor, an ``initialize()`` or a cancellation: in every case the
+        components already initialized are disposed before the original exception propagates.
+        """
+        step = "starting"
         try:
-            await component.initialize()
+            for name, build in components:
+                step = f"building {name}"
+                component = build()
+                step = f"{name}.initialize()"
+                await component.initialize()
+                self.started.append((name, component))
         except BaseException as error:
-            error.add_note(f"dioxide: {name}.initialize() failed; components started before it were disposed")
+            if self.started:
+                error.add_note(f"dioxide: {step} failed; components started before it were disposed")
             for failure in await self.stop():
                 error.add_note(f"dioxide: while rolling back, {failure!r} was raised too")
             raise
-        self.started.append((name, component))
 
     async def stop(self) -> list[Exception]:
         """Dispose in reverse order; every component gets its turn; the failures are returned."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from dioxide._bindings import Binding, Kind, Origin, key_name
 from dioxide._graph import BindingGraph
+from dioxide._registry import FRAME_ATTRIBUTE, remember_defining_frame
 from dioxide.exceptions import DioxideError
 from dioxide.scope import Scope
 
@@ -25,6 +26,8 @@ def _is_factory(value: object) -> bool:
 def override_binding(key: Hashable, replacement: object, original: Binding | None) -> Binding:
     scope = original.scope if original is not None else Scope.SINGLETON
     if isinstance(replacement, type):
+        if FRAME_ATTRIBUTE not in vars(replacement):
+            remember_defining_frame(replacement)  # an undecorated local class may name its neighbours
         binding = Binding.for_class(key, replacement, scope, Origin.OVERRIDE)
         binding.lifecycle = False
         return binding
@@ -60,6 +63,7 @@ class Override:
         self._saved = {k: instances[k] for k in self._affected if dict.__contains__(instances, k)}
         for k in self._saved:
             dict.__delitem__(instances, k)
+        self._started = started
         self._active = graph.active_overrides
         self._active.append(self)
 
@@ -80,13 +84,22 @@ class Override:
             self._graph.overrides.pop(self.key, None)
         self._graph.changed()
         for k in self._affected:
-            self._instances.pop(k, None)
+            if not dict.__contains__(self._instances, k):
+                continue
+            if self._started(dict.__getitem__(self._instances, k)):
+                self._saved.pop(k, None)  # initialized meanwhile: rebuilding it would skip initialize()
+            else:
+                dict.__delitem__(self._instances, k)
         if position < len(self._active):  # others were applied after this one: they restore our originals
             successor = self._active[position]
             successor._saved.update(self._saved)
             successor._affected |= self._affected
         else:
             self._instances.update(self._saved)
+
+    def forget_saved(self) -> None:
+        """After ``container.reset()``: nothing built before it may come back when the override ends."""
+        self._saved.clear()
 
     def __enter__(self) -> Override:
         return self

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import sys
 import warnings
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -89,7 +90,7 @@ def _warn_side_effects(module_name: str) -> None:
     with open(origin, encoding="utf-8") as handle:
         source = handle.read()
     for finding in detect_side_effects(source, origin):
-        warnings.warn(format_warning(finding, module_name), SideEffectWarning, stacklevel=4)
+        warnings.warn(format_warning(finding, module_name), SideEffectWarning, stacklevel=user_stacklevel())
 
 
 def profile_matches(profiles: frozenset[str], active: str | None) -> bool:
@@ -118,24 +119,29 @@ def register_scanned(graph: BindingGraph, *, package: str | None, profile: str |
         if _in_package(cls, package) and profile_matches(getattr(cls, "__dioxide_profiles__", frozenset("*")), profile)
     ]
     _check_conflicts(singles, multis, profile)
+    graph.scanned = True
     planned = _plan(graph, singles, multis, services)
     _check_captive(graph, planned)
 
     result = ScanResult()
     for binding in planned:
-        if binding.key in graph.bindings and not isinstance(binding.key, MemberKey) and binding.kind is not Kind.MULTI:
-            continue
+        existing = graph.bindings.get(binding.key)
+        if existing is not None and (binding.kind is not Kind.MULTI or existing.members == binding.members):
+            continue  # first registration wins; an unchanged multi-binding list is not new
+        added = binding.members if existing is None else tuple(m for m in binding.members if m not in existing.members)
         graph.bindings[binding.key] = binding
         result.registered.append(binding)
-        if binding.visible and binding.kind is not Kind.MULTI:
+        if binding.kind is Kind.MULTI:
+            result.adapters += len(added)
+        elif binding.visible and binding.kind is not Kind.ALIAS:
             if binding.origin is Origin.SERVICE:
                 result.services += 1
             else:
                 result.adapters += 1
-        elif binding.kind is Kind.MULTI:
-            result.adapters += len(binding.members)
+        elif binding.visible and binding.origin is Origin.ADAPTER:
+            result.adapters += 1
     graph.changed()
-    _warn_orphan_lifecycles()
+    _warn_orphan_lifecycles(graph)
     return result
 
 
@@ -168,31 +174,46 @@ def _plan(
     multis: dict[type, list[tuple[type, AdapterRegistration]]],
     services: Iterable[type],
 ) -> list[Binding]:
+    """The bindings a scan adds: adapters (one instance per class across its ports), multi lists, services."""
     planned: list[Binding] = []
-    ports_per_class: dict[type, list[tuple[type, AdapterRegistration]]] = {}
-    for port, found in singles.items():
-        cls, registration = found[0]
-        ports_per_class.setdefault(cls, []).append((port, registration))
-    for cls, ports in ports_per_class.items():
-        fresh = [(p, r) for p, r in ports if p not in graph.bindings]
-        if len(fresh) > 1 and all(r.scope is not Scope.FACTORY for _, r in fresh):
-            shared = SharedKey(cls)
-            scope = fresh[0][1].scope
-            profiles = frozenset().union(*(r.profiles for _, r in fresh))
-            planned.append(Binding.for_class(shared, cls, scope, Origin.INTERNAL, profiles))
-            for port, registration in fresh:
-                planned.append(Binding(port, Kind.ALIAS, shared, scope, Origin.ADAPTER, profiles=registration.profiles))
-            continue
-        for port, registration in ports:
-            planned.append(Binding.for_class(port, cls, registration.scope, Origin.ADAPTER, registration.profiles))
+    fresh_singles = {port: found[0] for port, found in singles.items() if port not in graph.bindings}
+    uses: dict[type, list[AdapterRegistration]] = {}
+    for cls, registration in fresh_singles.values():
+        uses.setdefault(cls, []).append(registration)
+    for found in multis.values():
+        for cls, registration in found:
+            uses.setdefault(cls, []).append(registration)
+    shared: dict[type, SharedKey] = {}
+    for cls, registrations in uses.items():
+        scopes = {r.scope for r in registrations}
+        if len(registrations) > 1 and len(scopes) == 1 and Scope.FACTORY not in scopes:
+            shared[cls] = SharedKey(cls)
+            profiles = frozenset().union(*(r.profiles for r in registrations))
+            planned.append(Binding.for_class(shared[cls], cls, registrations[0].scope, Origin.INTERNAL, profiles))
+
+    def adapter_binding(key: Hashable, cls: type, registration: AdapterRegistration) -> Binding:
+        if cls in shared:
+            return Binding(
+                key, Kind.ALIAS, shared[cls], registration.scope, Origin.ADAPTER, profiles=registration.profiles
+            )
+        return Binding.for_class(key, cls, registration.scope, Origin.ADAPTER, registration.profiles)
+
+    for port, (cls, registration) in fresh_singles.items():
+        planned.append(adapter_binding(port, cls, registration))
     for port, found in multis.items():
-        ordered = sorted(found, key=lambda item: item[1].priority)
-        members: list[Hashable] = []
-        for cls, registration in ordered:
-            member = MemberKey(port, cls)
-            members.append(member)
-            planned.append(Binding.for_class(member, cls, registration.scope, Origin.ADAPTER, registration.profiles))
         list_key: Hashable = list[port]  # type: ignore[valid-type]
+        existing = graph.bindings.get(list_key)
+        members: list[Hashable] = list(existing.members) if existing is not None else []
+        for cls, registration in sorted(found, key=lambda item: item[1].priority):
+            member: Hashable = MemberKey(port, cls)
+            if member not in members:
+                members.append(member)
+                planned.append(adapter_binding(member, cls, registration))
+        priority: dict[Hashable, int] = {MemberKey(port, cls): r.priority for cls, r in found}
+        for known in members:
+            if known not in priority and (binding := graph.bindings.get(known)) is not None:
+                priority[known] = _priority_of(binding, port)
+        members.sort(key=lambda m: priority.get(m, 0))
         planned.append(Binding(list_key, Kind.MULTI, None, Scope.FACTORY, Origin.ADAPTER, members=tuple(members)))
     for cls in services:
         scope = getattr(cls, SCOPE_ATTRIBUTE, Scope.SINGLETON)
@@ -203,12 +224,17 @@ def _plan(
     return planned
 
 
+def _priority_of(binding: Binding, port: Hashable) -> int:
+    cls = binding.target.implementation if binding.kind is Kind.ALIAS else binding.target
+    return next((r.priority for r in registrations_of(cls) if r.port is port and r.multi), 0)
+
+
 def _check_captive(graph: BindingGraph, planned: list[Binding]) -> None:
     """The direct singleton -> request edges a scan can see; start() checks the rest, transitively."""
     known: dict[Hashable, Binding] = {b.key: b for b in planned}
     known.update(graph.bindings)  # earlier registrations win, as they will at registration
     for binding in planned:
-        if binding.scope is not Scope.SINGLETON or binding.kind is not Kind.CLASS or not binding.visible:
+        if binding.scope is not Scope.SINGLETON or binding.kind is not Kind.CLASS:
             continue
         for parameter in binding.parameters:
             child = known.get(parameter.key) if parameter.key is not None else None
@@ -216,15 +242,26 @@ def _check_captive(graph: BindingGraph, planned: list[Binding]) -> None:
                 raise diagnostics.captive([binding, child])
 
 
-def _warn_orphan_lifecycles() -> None:
+def _warn_orphan_lifecycles(graph: BindingGraph) -> None:
+    registered = {b.target if b.kind is Kind.CLASS else type(b.target) for b in graph.bindings.values()}
     for cls in _lifecycle_registry:
-        if cls not in _component_registry and cls not in _adapter_registry:
+        if cls not in _component_registry and cls not in _adapter_registry and cls not in registered:
             warnings.warn(
                 f"{cls.__name__} has @lifecycle but is not registered with @service or @adapter.for_(); "
                 "its initialize() and dispose() will never be called",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=user_stacklevel(),
             )
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside dioxide."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("dioxide"):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 __all__ = ["ScanResult", "check_allowed", "import_package", "profile_matches", "register_scanned"]

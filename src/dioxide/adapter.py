@@ -105,7 +105,7 @@ class AdapterDecorator:
                 raise TypeError(f"@adapter.for_() must be applied to a class, got {cls!r}. Usage:\n{_USAGE}")
             if cls in _component_registry and PORT_ATTRIBUTE not in vars(cls):
                 raise TypeError(
-                    f"{cls.__qualname__} is decorated with both @service and @adapter.for_(): pick one. "
+                    f"{cls.__name__} is decorated with both @service and @adapter.for_(): pick one. "
                     "Use @adapter.for_(Port, profile=...) for implementations of a port and @service for "
                     "core logic."
                 )

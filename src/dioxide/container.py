@@ -8,9 +8,9 @@ validating the graph, generating providers) happens before, once.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-import typing
 from collections.abc import Callable, Hashable
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
@@ -20,6 +20,8 @@ from dioxide._bindings import Binding, Kind, Origin, is_port, key_name
 from dioxide._codegen import Compiler, raise_problems
 from dioxide._diagnostics import add_resolution_note
 from dioxide._graph import BindingGraph
+from dioxide._hints import PRIMITIVE_TYPES
+from dioxide._lazy import LazyScans
 from dioxide._lifecycle_runner import LifecycleRunner, raise_failures, report_failures, start_sync, stop_sync
 from dioxide._overrides import Override
 from dioxide.exceptions import ResolutionError
@@ -68,10 +70,10 @@ class Container:
         self._instances = _instances_for(self._compiler.root_providers)
         self._compiler.instances = self._instances
         self._graph.on_change = self._changed
-        self._graph.materialize = self._materialize
-        self._lazy: list[tuple[str, str | None, Any]] = []
+        self._lazy = LazyScans(self._graph)
+        self._graph.materialize = self._lazy.materialize
         self._runners: list[LifecycleRunner] = []
-        self._started = False
+        self._start_future: asyncio.Future[None] | None = None
         self._sync_runner: asyncio.Runner | None = None
         self._providers = self._compiler.root_providers
         self._scope_class = scope_class_for(self)
@@ -137,17 +139,18 @@ class Container:
         needs one of its components.
         """
         started = time.perf_counter()
-        if profile is not None:
-            self._graph.profile = profile_value(profile)
-        active = self._graph.profile
+        active = profile_value(profile) if profile is not None else self._graph.profile
         if package is not None:
             _scanner.check_allowed(package, self._allowed_packages)
         if lazy and package is not None:
             from dioxide._lazy_index import build_lazy_index
 
-            self._lazy.append((package, active, build_lazy_index(package)))
+            index = build_lazy_index(package)
+            self._set_profile(active)
+            self._lazy.add(package, active, index)
             return None
         modules = _scanner.import_package(package, strict=strict) if package is not None else 0
+        self._set_profile(active)
         result = _scanner.register_scanned(self._graph, package=package, profile=active)
         if active is not None and len(self) == 0:
             logger.warning(
@@ -159,27 +162,10 @@ class Container:
         duration = round((time.perf_counter() - started) * 1000, 3)
         return ScanStats(result.services, result.adapters, modules, duration)
 
-    def _materialize(self, key: Hashable) -> bool:
-        """Import what lazy scans deferred, preferring the modules that declare ``key``; True if any ran."""
-        if not self._lazy:
-            return False
-        if typing.get_origin(key) is list:
-            key = typing.get_args(key)[0]
-        qualified = f"{getattr(key, '__module__', '')}.{getattr(key, '__qualname__', '')}"
-        bare = getattr(key, "__name__", "")
-        for _package, profile, index in list(self._lazy):
-            for module in index.modules_for(qualified, bare):
-                self._scan_lazily(module, profile)
-        if self._graph.get(key) is not None:
-            return True
-        pending, self._lazy = self._lazy, []
-        for package, profile, _ in pending:
-            self._scan_lazily(package, profile)
-        return True
-
-    def _scan_lazily(self, package: str, profile: str | None) -> None:
-        _scanner.import_package(package, strict=False)
-        _scanner.register_scanned(self._graph, package=package, profile=profile)
+    def _set_profile(self, profile: str | None) -> None:
+        if profile != self._graph.profile:
+            self._graph.profile = profile
+            self._graph.changed()
 
     # -- manual registration ---------------------------------------------------------------------------
 
@@ -240,33 +226,51 @@ class Container:
         A single problem raises its own error (e.g. ``AdapterNotFoundError``); several raise a
         ``ContainerValidationError``, which is also an ``ExceptionGroup`` of them.
         """
-        if self._lazy:
-            pending, self._lazy = self._lazy, []
-            for package, profile, _ in pending:
-                self._scan_lazily(package, profile)
+        self._lazy.materialize_all()
         errors = self._graph.problems(list(self._graph.bindings), lifecycle_rules=True)
         raise_problems(errors, f"in the container (profile '{self._graph.profile or 'none'}')")
 
     async def start(self) -> None:
         """Validate, then initialize every singleton ``@lifecycle`` component in dependency order.
 
-        If one ``initialize()`` fails, the ones already initialized are disposed in reverse order and the
-        original error is raised. Calling ``start()`` on a started container does nothing.
+        If a constructor or an ``initialize()`` fails, the components already initialized are disposed in
+        reverse order and the original error is raised. ``start()`` on a started container does nothing;
+        a ``start()`` that finds another one in progress waits for it.
         """
-        if self._started:
+        import asyncio
+
+        pending = self._start_future
+        if pending is not None:
+            await asyncio.shield(pending)
             return
-        self.validate()
+        future = self._start_future = asyncio.get_running_loop().create_future()
         runner = LifecycleRunner()
-        self._started = True
-        try:
-            for key in self._graph.lifecycle_keys(Scope.SINGLETON):
-                binding = self._graph.get(key)
-                name = _component_name(binding) if binding is not None else key_name(key)
-                await runner.initialize(name, self._instances[key])
-        except BaseException:
-            self._started = False
-            raise
         self._runners.append(runner)
+        try:
+            self.validate()
+            keys = self._graph.lifecycle_keys(Scope.SINGLETON)
+            await runner.start(
+                (self._component_name(key), functools.partial(self._instances.__getitem__, key)) for key in keys
+            )
+        except BaseException as error:
+            self._runners.remove(runner)
+            self._start_future = None
+            if isinstance(error, asyncio.CancelledError):
+                future.cancel()
+            else:
+                future.set_exception(error)
+                future.exception()  # retrieved: waiters re-raise it, nobody else has to
+            raise
+        future.set_result(None)
+
+    @property
+    def started(self) -> bool:
+        """Whether ``start()`` has run (or is running) and ``stop()`` has not run since."""
+        return self._start_future is not None
+
+    def _component_name(self, key: Hashable) -> str:
+        binding = self._graph.get(key)
+        return _component_name(binding) if binding is not None else key_name(key)
 
     async def stop(self) -> None:
         """Dispose every initialized component in reverse order, even across ``reset()``.
@@ -278,10 +282,13 @@ class Container:
         raise_failures(failures, "stopping the container")
 
     async def _dispose_all(self) -> list[Exception]:
-        self._started = False
+        """Newest runner first; a runner leaves the list only once all its components got their turn."""
+        self._start_future = None
         failures: list[Exception] = []
         while self._runners:
-            failures += await self._runners.pop().stop()
+            runner = self._runners[-1]
+            failures += await runner.stop()
+            self._runners.pop()
         return failures
 
     async def __aenter__(self) -> Container:
@@ -313,17 +320,19 @@ class Container:
         """
         self._instances.clear()
         self._compiler.clear()
+        for active in self._graph.active_overrides:
+            active.forget_saved()
         for key, binding in self._graph.bindings.items():
             if binding.kind is Kind.INSTANCE:
                 dict.__setitem__(self._instances, key, binding.target)
-        self._started = False
+        self._start_future = None
 
     def _reinitialize(self) -> None:
         """Back to a fresh, unscanned container (same object), still remembering what to dispose."""
         self._graph.clear()
         self._instances.clear()
         self._lazy.clear()
-        self._started = False
+        self._start_future = None
 
     # -- introspection ---------------------------------------------------------------------------------
 
@@ -410,6 +419,9 @@ def reset_global_container() -> None:
 
 
 ScopedContainerContextManager = ScopedContainer
+
+_PRIMITIVE_TYPES = PRIMITIVE_TYPES
+"""The annotations never injected (dioxide 2.x exposed this set here)."""
 
 __all__ = [
     "Container",

@@ -44,11 +44,11 @@ else:
 T = TypeVar("T")
 logger = logging.getLogger("dioxide")
 
-Scope = MutableMapping[str, Any]
+ASGIScope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+ASGIApp = Callable[[ASGIScope, Receive, Send], Awaitable[None]]
 
 SCOPE_KEY = "dioxide_scope"
 CONTAINER_KEY = "dioxide_container"
@@ -63,7 +63,8 @@ _NOT_STARTED = (
     "DioxideMiddleware scans and starts it at lifespan startup. In tests, use `with TestClient(app) as client:` "
     "(not `client = TestClient(app)`). With httpx.ASGITransport, which does not run the lifespan, start the "
     "container yourself (`async with container:` around the client) or drive the lifespan (for example with "
-    "asgi-lifespan's LifespanManager)."
+    "asgi-lifespan's LifespanManager). A sub-application mounted with app.mount() never receives the lifespan: "
+    "configure the outer application."
 )
 _NO_FASTAPI = "FastAPI is not installed. Install it with: pip install dioxide[fastapi]"
 
@@ -87,14 +88,14 @@ class DioxideMiddleware:
         self.app = app
         self.container = container if container is not None else _global_container
         self.profile = Profile(profile) if profile is not None else None
-        self.packages = tuple(packages) if packages else ()
+        self.packages = (packages,) if isinstance(packages, str) else tuple(packages or ())
         self._serving = False
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http" or kind == "websocket":
             container = self.container
-            if not self._serving and not container._started:
+            if not self._serving and not container.started:
                 raise RuntimeError(_NOT_STARTED)
             async with container.create_scope() as request_scope:
                 state = scope.get("state")
@@ -124,7 +125,7 @@ class DioxideMiddleware:
         elif profile is None and active is None and container.is_empty():
             container.scan()
 
-    async def _lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _lifespan(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
         container = self.container
         first = await receive()
         if first["type"] == "lifespan.startup":

@@ -31,7 +31,7 @@ def lifecycle(cls: _L) -> _L:
     """
     if not isinstance(cls, type):
         raise TypeError(f"@lifecycle must be applied to a class, got {cls!r}")
-    name = cls.__qualname__
+    name = cls.__name__
     for method in ("initialize", "dispose"):
         function = getattr(cls, method, None)
         if function is None or not callable(function):

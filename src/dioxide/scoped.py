@@ -9,6 +9,7 @@ closes, also when the body raised.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -93,9 +94,10 @@ class ScopedContainer(dict[Any, Any]):
 
     async def _open(self) -> None:
         runner = LifecycleRunner()
-        for key in self._lifecycle_keys():
-            component: Any = dict.__getitem__(self, key)
-            await runner.initialize(type(component).__name__, component)
+        keys = self._lifecycle_keys()
+        await runner.start(
+            (self._parent._component_name(key), functools.partial(dict.__getitem__, self, key)) for key in keys
+        )
         self._runner = runner
 
     async def _close(self, exc: BaseException | None) -> None:

@@ -23,7 +23,7 @@ def _register(cls: type, scope: Scope) -> None:
         raise TypeError(f"@service must be applied to a class, got {cls!r}. Usage:\n{_USAGE}")
     if PORT_ATTRIBUTE in vars(cls):
         raise TypeError(
-            f"{cls.__qualname__} is decorated with both @service and @adapter.for_(): pick one. "
+            f"{cls.__name__} is decorated with both @service and @adapter.for_(): pick one. "
             "Use @service for core logic and @adapter.for_(Port, profile=...) for implementations of a port."
         )
     if not isinstance(scope, Scope):

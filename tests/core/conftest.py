@@ -6,11 +6,16 @@ nothing leaks from one test to the next.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 import dioxide
+
+CORE_DIR = Path(__file__).parent
+SCAN_PACKAGE = "scanpkg"
 
 
 @pytest.fixture(autouse=True)
@@ -20,3 +25,21 @@ def _isolated_registries() -> Iterator[None]:
     yield
     dioxide._clear_registry()
     dioxide.reset_global_container()
+
+
+def _forget_modules(prefix: str) -> None:
+    for name in [n for n in sys.modules if n == prefix or n.startswith(prefix + ".")]:
+        del sys.modules[name]
+
+
+@pytest.fixture
+def scanpkg(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The name of the on-disk test package ``tests/core/scanpkg``, importable and not yet imported.
+
+    Its modules are forgotten before and after the test, so that each scan imports them afresh and their
+    decorators register the classes again (the registries were cleared).
+    """
+    monkeypatch.syspath_prepend(str(CORE_DIR))
+    _forget_modules(SCAN_PACKAGE)
+    yield SCAN_PACKAGE
+    _forget_modules(SCAN_PACKAGE)

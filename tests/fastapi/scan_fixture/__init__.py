@@ -1,0 +1,1 @@
+"""A package scanned by ``DioxideMiddleware(packages=[...])`` in the tests."""

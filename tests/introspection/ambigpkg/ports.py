@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Greeter(Protocol):
+    def greet(self, name: str) -> str: ...

@@ -1,0 +1,1 @@
+"""A package with import-time side effects, for scan(strict=True)."""
