@@ -31,19 +31,26 @@ class FileGreetingStore:
         self.lines = 0
 
     async def initialize(self) -> None:
-        if os.path.exists(self.path):
-            with open(self.path, encoding="utf-8") as handle:
-                self.lines = sum(1 for _ in handle)
+        self.lines = await asyncio.to_thread(self._count_lines)
         print(f"[store] opened {self.path} ({self.lines} greetings so far)")
 
     async def dispose(self) -> None:
         print(f"[store] closed {self.path}")
 
     async def save(self, text: str) -> int:
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+        await asyncio.to_thread(self._append, text)
         self.lines += 1
         return self.lines
+
+    def _count_lines(self) -> int:
+        if not os.path.exists(self.path):
+            return 0
+        with open(self.path, encoding="utf-8") as handle:
+            return sum(1 for _ in handle)
+
+    def _append(self, text: str) -> None:
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(text + "\n")
 
     async def count(self) -> int:
         return self.lines
