@@ -31,8 +31,10 @@ unit: $(STAMP)
 test: $(STAMP) services lint typecheck
 	DIOXIDE_REQUIRE_POSTGRES=1 $(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) services
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/fastapi_bench.py
+	$(PY) benchmarks/bench_repository.py
 
 fmt: $(STAMP)
 	$(PY) -m ruff format .

@@ -17,12 +17,10 @@ context), or in a short transaction of its own. Unique and foreign-key violation
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import del_attribute
 
@@ -74,7 +72,7 @@ class SQLAlchemyRepository(Generic[E, K]):
 
     async def find_by_id(self, id: K, *, for_update: bool = False) -> E | None:
         """The entity with this primary key, or ``None``; ``for_update`` locks the row until the end."""
-        async with self._session(for_update) as session:
+        async with self.db.transaction() if for_update else self.db.reading() as session:
             row = await session.get(
                 self.model, id, with_for_update=for_update or None, populate_existing=for_update or None
             )
@@ -89,7 +87,7 @@ class SQLAlchemyRepository(Generic[E, K]):
         statement = select(self.model).where(info.key.in_(wanted)).order_by(info.key)
         if for_update:
             statement = statement.with_for_update().execution_options(populate_existing=True)
-        async with self._session(for_update) as session:
+        async with self.db.transaction() if for_update else self.db.reading() as session:
             return [row.to_domain() for row in (await session.scalars(statement))]
 
     async def find_by(self, **fields: Any) -> list[E]:
@@ -198,12 +196,6 @@ class SQLAlchemyRepository(Generic[E, K]):
         async with self.db.reading() as session:
             row = (await session.scalars(statement)).one_or_none()
             return None if row is None else cast(E, row.to_domain())
-
-    @asynccontextmanager
-    async def _session(self, for_update: bool) -> AsyncIterator[AsyncSession]:
-        block = self.db.transaction() if for_update else self.db.reading()
-        async with block as session:
-            yield session
 
     def _translated(self, error: sa_exc.DBAPIError, *, deleting: bool = False) -> BaseException:
         return translate_error(error, table=self._info().table, deleting=deleting) or error

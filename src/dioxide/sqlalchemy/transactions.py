@@ -198,9 +198,10 @@ class TransactionBlock(Generic[H]):
                 raise TransactionError(
                     f"the current transaction belongs to task {_task_name(current.task)}, not to "
                     f"{_task_name(task)}: a task started inside a transaction cannot use it (a session is not "
-                    "safe for concurrent use). Await the work in the owning task, or start the task with a "
-                    "fresh context (asyncio.create_task(..., context=contextvars.Context())) so that it opens "
-                    "its own transaction"
+                    "safe for concurrent use). Await the work in the owning task (for a time limit use "
+                    "asyncio.timeout(), not wait_for(), which runs it in a new task before Python 3.12), or "
+                    "start the task with a fresh context (asyncio.create_task(..., "
+                    "context=contextvars.Context())) so that it opens its own transaction"
                 )
             if not self._savepoint:
                 self._check_join(current)

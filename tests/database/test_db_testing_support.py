@@ -1,0 +1,116 @@
+"""Test support for users: per-test rollback that tolerates commits, and query counting against N+1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from dioxide.sqlalchemy import DuplicateError, SQLAlchemyDatabase
+from dioxide.sqlalchemy.testing import assert_max_queries, count_queries, rollback_after
+from tests.database.app_example.domain import Post, User
+from tests.database.app_example.orm import PostModel, UserModel
+from tests.database.app_example.services import RegistrationService
+from tests.database.backends import Backend, open_database, repositories
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def started(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    db = await open_database(request, request.param, tmp_path)
+    try:
+        yield repositories(request.param, db)
+    finally:
+        await db.dispose()
+
+
+class DescribeRollbackAfter:
+    async def it_undoes_committed_application_work(self, started: Backend) -> None:
+        async with rollback_after(started.db):
+            await RegistrationService(started.users).register("a@example.com", "A")
+            async with started.db.transaction():
+                await started.users.save(User(id=None, email="b@example.com", name="B"))
+            assert await started.users.count() == 2
+        assert await started.users.count() == 0
+
+    async def it_keeps_rollbacks_and_savepoints_working_inside(self, started: Backend) -> None:
+        async with rollback_after(started.db):
+            await started.users.save(User(id=None, email="a@example.com", name="A"))
+            with pytest.raises(DuplicateError):
+                await started.users.save(User(id=None, email="a@example.com", name="again"))
+            with pytest.raises(RuntimeError):
+                async with started.db.transaction():
+                    await started.users.save(User(id=None, email="c@example.com", name="C"))
+                    raise RuntimeError
+            async with started.db.transaction():
+                async with started.db.savepoint():
+                    await started.users.save(User(id=None, email="d@example.com", name="D"))
+            assert sorted(u.email for u in await started.users.list_all()) == ["a@example.com", "d@example.com"]
+        assert await started.users.count() == 0
+
+    async def it_restores_normal_sessions_afterwards(self, started: Backend) -> None:
+        async with rollback_after(started.db):
+            pass
+        await started.users.save(User(id=None, email="kept@example.com", name="K"))
+        assert await started.users.count() == 1
+
+
+class DescribeQueryCounting:
+    async def _posts(self, backend: Backend, count: int) -> None:
+        author = await backend.users.save(User(id=None, email="a@example.com", name="A"))
+        for n in range(count):
+            await backend.posts.save(Post(id=None, author_id=author.id, title=f"post {n}"))
+
+    async def it_counts_statements_without_transaction_control(self, started: Backend) -> None:
+        await self._posts(started, 3)
+        with count_queries(started.db) as log:
+            await started.posts.find_by_id(1)
+            await started.users.count()
+        assert log.count == 2
+        assert all(s.lstrip().upper().startswith("SELECT") for s in log.statements)
+        with count_queries(started.db, include_transaction_control=True) as everything:
+            async with started.db.transaction(read_only=True):
+                await started.posts.find_by_id(1)
+        assert everything.count > 1
+
+    async def it_catches_an_n_plus_one_pattern(self, started: Backend) -> None:
+        await self._posts(started, 5)
+
+        async def titles_with_authors_one_by_one() -> list[str]:
+            posts = await started.posts.list_all()
+            return [f"{p.title} by {(await started.users.find_by_id(p.author_id)).name}" for p in posts]
+
+        with pytest.raises(AssertionError, match=r"expected at most 2 SQL statement\(s\), got 6 statement"):
+            with assert_max_queries(started.db, 2):
+                await titles_with_authors_one_by_one()
+
+        with assert_max_queries(started.db, 1) as log:
+            async with started.db.reading() as session:
+                joined = select(PostModel.title, UserModel.name).join(UserModel, UserModel.id == PostModel.author_id)
+                assert len((await session.execute(joined)).all()) == 5
+        assert log.count == 1
+
+    async def it_ignores_statements_of_unrelated_tasks(self, started: Backend) -> None:
+        import contextvars
+
+        other = asyncio.Event()
+
+        async def unrelated() -> None:
+            await other.wait()
+            await started.users.count()
+
+        task = asyncio.get_running_loop().create_task(unrelated(), context=contextvars.Context())
+        with count_queries(started.db) as log:
+            other.set()
+            await task
+            await started.users.count()
+        assert log.count == 1
+
+    async def it_accepts_an_engine(self, started: Backend) -> None:
+        db: SQLAlchemyDatabase = started.db
+        with count_queries(db.engine) as log:
+            await started.users.count()
+        assert log.count == 1
+        assert "1 statement(s):" in str(log)
