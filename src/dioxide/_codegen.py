@@ -103,7 +103,8 @@ class _Function:
         if binding.kind is Kind.INSTANCE:
             return self.name(binding.target, "v")
         if binding.scope is Scope.SINGLETON:
-            return f"_i[{self.name(key, 'k')}]"
+            k, provider = self.name(key, "k"), self.name(self.compiler.root(key), "p")
+            return f"(_i[{k}] if {k} in _i else {provider}())"
         if key in stack:  # validation reports cycles first; this keeps code generation finite regardless
             return self.raiser(key, lambda: diagnostics.cycle([*stack, key]))
         if binding.scope is Scope.REQUEST:
@@ -169,22 +170,6 @@ class _Function:
         return f"{self.name(fail, 'e')}()"
 
 
-class _Providers(dict[Any, Any]):
-    """Compiled providers by key; a miss compiles (and raises the resolution error if there is one)."""
-
-    __slots__ = ("_compile",)
-    _compile: Callable[[Hashable], Any]
-
-    def __missing__(self, key: Hashable) -> Any:
-        return self._compile(key)
-
-
-def _provider_cache(compile_: Callable[[Hashable], Any]) -> _Providers:
-    cache = _Providers()
-    cache._compile = compile_
-    return cache
-
-
 class Compiler:
     """Builds and caches the providers of one container; ``clear()`` when its bindings change."""
 
@@ -192,17 +177,18 @@ class Compiler:
         self.graph = graph
         self.instances = instances
         self.note = note
-        self.root_providers: dict[Any, RootProvider] = _provider_cache(self.root)
-        self.scope_providers: dict[Any, ScopeProvider] = _provider_cache(self.scoped)
+        # exact dicts: subscripting a dict subclass goes through a slower generic slot on every lookup
+        self.root_providers: dict[Any, RootProvider] = {}
+        self.scope_providers: dict[Any, ScopeProvider] = {}
         self._locks: dict[Hashable, threading.RLock] = {}
 
     def clear(self) -> None:
         self.root_providers.clear()
         self.scope_providers.clear()
 
-    def root(self, key: Hashable) -> RootProvider:
+    def root(self, key: Any) -> RootProvider:
         """The zero-argument provider of ``key`` in the root container."""
-        provider = dict.get(self.root_providers, key)
+        provider = self.root_providers.get(key)
         if provider is not None:
             return provider
         binding = self._checked(key)
@@ -217,16 +203,16 @@ class Compiler:
         self.root_providers[key] = provider
         return provider
 
-    def scoped(self, key: Hashable) -> ScopeProvider:
+    def scoped(self, key: Any) -> ScopeProvider:
         """The provider of ``key`` inside a scope; it takes the scope (a dict of its instances)."""
-        provider = dict.get(self.scope_providers, key)
+        provider = self.scope_providers.get(key)
         if provider is not None:
             return provider
         binding = self._checked(key)
         if binding is None:
             provider = _empty_list
         elif binding.scope is Scope.SINGLETON:
-            provider = _from_root(key, self.instances)
+            provider = _from_root(self.root(key))
         else:
             provider = self._generate(binding, in_scope=True)
         self.scope_providers[key] = provider
@@ -308,11 +294,11 @@ def _request_outside_scope(key: Hashable) -> RootProvider:
     return provide
 
 
-def _from_root(key: Hashable, instances: dict[Any, Any]) -> ScopeProvider:
+def _from_root(root_provider: RootProvider) -> ScopeProvider:
     """A singleton inside a scope: the root's instance."""
 
     def provide(scope: object) -> Any:
-        return instances[key]
+        return root_provider()
 
     return provide
 

@@ -1,14 +1,13 @@
 """The container: bindings chosen at scan, providers compiled once, resolution as a dictionary hit.
 
-``resolve`` is the bound ``__getitem__`` of a dict holding the singletons already built. A hit returns the
-instance without running any Python code of ours; a miss calls the compiled provider of the key, which
-builds the value (and stores it, for singletons). Everything slow (reading hints, choosing adapters,
-validating the graph, generating providers) happens before, once.
+``resolve(T)`` looks up the compiled provider of ``T`` and calls it: for a singleton already built that
+provider is a C-level getter of the instance; for a factory it is one generated function constructing the
+whole chain. Everything slow (reading hints, choosing adapters, validating the graph, generating providers)
+happens before, once per key.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import Callable, Hashable
@@ -39,22 +38,6 @@ T = TypeVar("T")
 logger = logging.getLogger("dioxide")
 
 
-class _Instances(dict[Any, Any]):
-    """Singletons already built; a miss runs the key's compiled provider (compiling it first if needed)."""
-
-    __slots__ = ()
-    _providers: dict[Any, Callable[[], Any]]
-
-    def __missing__(self, key: Hashable) -> Any:
-        return self._providers[key]()
-
-
-def _instances_for(providers: dict[Any, Callable[[], Any]]) -> _Instances:
-    """An instance dict whose class holds the providers, so that a miss costs one lookup and one call."""
-    cls: type[_Instances] = type("_Instances", (_Instances,), {"__slots__": (), "_providers": providers})
-    return cls()
-
-
 class Container:
     """A dependency-injection container for one profile.
 
@@ -66,9 +49,8 @@ class Container:
     def __init__(self, allowed_packages: list[str] | None = None, profile: Profile | str | None = None) -> None:
         self._allowed_packages = list(allowed_packages) if allowed_packages is not None else None
         self._graph = BindingGraph()
-        self._compiler = Compiler(self._graph, {}, self._note)
-        self._instances = _instances_for(self._compiler.root_providers)
-        self._compiler.instances = self._instances
+        self._instances: dict[Any, Any] = {}
+        self._compiler = Compiler(self._graph, self._instances, self._note)
         self._graph.on_change = self._changed
         self._lazy = LazyScans(self._graph)
         self._graph.materialize = self._lazy.materialize
@@ -86,14 +68,18 @@ class Container:
 
     def resolve(self, component_type: type[T]) -> T:
         """The component registered for ``component_type`` (a port, a service, or ``list[Port]``)."""
-        return self._providers[component_type]()  # type: ignore[no-any-return]
+        try:
+            provider = self._providers[component_type]
+        except KeyError:  # first resolution since the last change: compile (or raise the resolution error)
+            provider = self._compiler.root(component_type)
+        return provider()  # type: ignore[no-any-return]
 
     def __getitem__(self, component_type: type[T]) -> T:
-        return self._providers[component_type]()  # type: ignore[no-any-return]
+        return self.resolve(component_type)
 
     def _changed(self) -> None:
         self._compiler.clear()
-        self._scope_class._lifecycle = None
+        self._scope_class._shared.reset()
 
     def _note(self, error: BaseException, key: Hashable) -> None:
         """Tell which resolution an exception (raised by user code) escaped from, as a note."""
@@ -251,9 +237,7 @@ class Container:
         try:
             self.validate()
             keys = self._graph.lifecycle_keys(Scope.SINGLETON)
-            await runner.start(
-                (self._component_name(key), functools.partial(self._instances.__getitem__, key)) for key in keys
-            )
+            await runner.start((self._component_name(key), self._compiler.root(key)) for key in keys)
         except BaseException as error:
             self._runners.remove(runner)
             self._start_future = None

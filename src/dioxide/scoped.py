@@ -1,10 +1,11 @@
 """Request scopes: short-lived views of a container that cache REQUEST-scoped components.
 
-A scope *is* the dict of its instances (a ``dict`` subclass made once per container), so ``scope.resolve``
-is ``dict.__getitem__`` itself and opening a scope allocates one object. REQUEST instances are stored in
-it; singletons come from the parent. REQUEST-scoped ``@lifecycle`` components are initialized when the
-scope opens (in dependency order, before user code can get them) and disposed in reverse order when it
-closes, also when the body raised.
+A scope *is* the dict of its instances, an instance of a ``dict`` subclass made once per container, so
+opening a scope allocates one object and the compiled providers store REQUEST instances straight into it.
+The per-container class binds the container's providers into its methods (closures), so resolving runs no
+attribute lookups of ours. Singletons come from the parent. REQUEST-scoped ``@lifecycle`` components are
+initialized when the scope opens (in dependency order, before user code can get them) and disposed in
+reverse order when it closes, also when the body raised.
 """
 
 from __future__ import annotations
@@ -27,30 +28,58 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class _State:
+    """What a scope holds besides its instances; made only for scopes that need it."""
+
+    __slots__ = ("runner", "scope_id", "sync_runner")
+
+    def __init__(self) -> None:
+        self.scope_id: str | None = None
+        self.runner: LifecycleRunner | None = None
+        self.sync_runner: asyncio.Runner | None = None
+
+
+_STATE: Any = _State  # the dict key of a scope's state (no component can be registered under it)
+
+
+class _Shared:
+    """Per-container facts shared by its scopes: the REQUEST ``@lifecycle`` keys (None until computed).
+
+    ``quiet`` says the keys are known and there are none: then opening and closing a scope does nothing.
+    """
+
+    __slots__ = ("lifecycle", "quiet")
+
+    def __init__(self) -> None:
+        self.lifecycle: list[Hashable] | None = None
+        self.quiet = False
+
+    def reset(self) -> None:
+        self.lifecycle = None
+        self.quiet = False
+
+
 class ScopedContainer(dict[Any, Any]):
     """One request scope of a container: ``async with container.create_scope() as scope:`` (or ``with``).
 
-    Each container makes its own subclass (``scope_class_for``) holding the container and its compiled
-    providers as class attributes.
+    Each container makes its own subclass with ``scope_class_for``.
     """
 
+    __slots__ = ()
     _parent: ClassVar[Container]
     _providers: ClassVar[dict[Any, Callable[[Any], Any]]]
-    _lifecycle: ClassVar[list[Hashable] | None] = None
-    _id: str | None = None
-    _runner: LifecycleRunner | None = None
-    _sync_runner: asyncio.Runner | None = None
+    _shared: ClassVar[_Shared]
 
     def resolve(self, component_type: type[T]) -> T:
         """The component for ``component_type``: REQUEST ones cached in this scope, singletons shared."""
-        return self._providers[component_type](self)  # type: ignore[no-any-return]
+        return self._parent._compiler.scoped(component_type)(self)  # type: ignore[no-any-return]
 
     if TYPE_CHECKING:
 
         def __getitem__(self, component_type: type[T]) -> T: ...
 
-    def __missing__(self, key: Hashable) -> Any:
-        return self._providers[key](self)
+    def __missing__(self, key: Any) -> Any:
+        return self.resolve(key)
 
     # A scope is a container, not a mapping users compare or test for emptiness.
     __eq__ = object.__eq__
@@ -60,14 +89,22 @@ class ScopedContainer(dict[Any, Any]):
     def __bool__(self) -> bool:
         return True
 
+    def _state(self) -> _State:
+        state: _State | None = dict.get(self, _STATE)
+        if state is None:
+            state = _State()
+            dict.__setitem__(self, _STATE, state)
+        return state
+
     @property
     def scope_id(self) -> str:
         """A unique id (a uuid4 string), made on first use: most scopes never need one."""
-        if self._id is None:
+        state = self._state()
+        if state.scope_id is None:
             import uuid
 
-            self._id = str(uuid.uuid4())
-        return self._id
+            state.scope_id = str(uuid.uuid4())
+        return state.scope_id
 
     @property
     def parent(self) -> Container:
@@ -85,12 +122,12 @@ class ScopedContainer(dict[Any, Any]):
 
     # -- lifecycle -------------------------------------------------------------------------------------
 
-    @classmethod
-    def _lifecycle_keys(cls) -> list[Hashable]:
-        keys = cls._lifecycle
-        if keys is None:
-            keys = cls._lifecycle = cls._parent._graph.lifecycle_keys(Scope.REQUEST)
-        return keys
+    def _lifecycle_keys(self) -> list[Hashable]:
+        shared = self._shared
+        if shared.lifecycle is None:
+            shared.lifecycle = self._parent._graph.lifecycle_keys(Scope.REQUEST)
+            shared.quiet = not shared.lifecycle
+        return shared.lifecycle
 
     async def _open(self) -> None:
         runner = LifecycleRunner()
@@ -98,53 +135,93 @@ class ScopedContainer(dict[Any, Any]):
         await runner.start(
             (self._parent._component_name(key), functools.partial(dict.__getitem__, self, key)) for key in keys
         )
-        self._runner = runner
+        self._state().runner = runner
 
     async def _close(self, exc: BaseException | None) -> None:
-        runner, self._runner = self._runner, None
-        if runner is None:
+        state: _State | None = dict.get(self, _STATE)
+        runner = state.runner if state is not None else None
+        if state is None or runner is None:
             return
+        state.runner = None
         report_failures(await runner.stop(), exc, "closing a scope")
 
     async def __aenter__(self) -> ScopedContainer:
-        keys = self._lifecycle
-        if keys is None:
-            keys = self._lifecycle_keys()
-        if keys:
+        if self._lifecycle_keys():
             await self._open()
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._runner is not None:
-            await self._close(exc)
+        await self._close(exc)
 
     def __enter__(self) -> ScopedContainer:
-        keys = self._lifecycle
-        if keys is None:
-            keys = self._lifecycle_keys()
-        if keys:
-            self._sync_runner = start_sync(self._open, self._parent._sync_runner)
+        if self._lifecycle_keys():
+            self._state().sync_runner = start_sync(self._open, self._parent._sync_runner)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        runner = self._sync_runner
-        if runner is not None:
-            self._sync_runner = None
-            stop_sync(runner, lambda: self._close(exc), close=runner is not self._parent._sync_runner)
+        state: _State | None = dict.get(self, _STATE)
+        runner = state.sync_runner if state is not None else None
+        if state is None or runner is None:
+            return
+        state.sync_runner = None
+        stop_sync(runner, lambda: self._close(exc), close=runner is not self._parent._sync_runner)
 
 
 def scope_class_for(container: Container) -> type[ScopedContainer]:
-    """The scope class of one container: its providers are class attributes, so a scope is one allocation."""
-    compiler = container._compiler
+    """The scope class of one container, its hot methods bound to the container's providers by closure."""
+    providers = container._compiler.scope_providers
+    compile_scoped = container._compiler.scoped
+    shared = _Shared()
+    base_enter, base_exit = ScopedContainer.__enter__, ScopedContainer.__exit__
+    base_aenter, base_aexit = ScopedContainer.__aenter__, ScopedContainer.__aexit__
+
+    def resolve(self: ScopedContainer, component_type: Any) -> Any:
+        try:
+            provider = providers[component_type]
+        except KeyError:  # first resolution since the last change: compile (or raise the resolution error)
+            provider = compile_scoped(component_type)
+        return provider(self)
+
+    def __missing__(self: ScopedContainer, key: Any) -> Any:
+        return resolve(self, key)
+
+    def __enter__(self: ScopedContainer) -> ScopedContainer:
+        if shared.quiet:  # the common case: nothing to initialize
+            return self
+        return base_enter(self)
+
+    def __exit__(self: ScopedContainer, *exc_info: Any) -> None:
+        if shared.quiet and _STATE not in self:
+            return
+        base_exit(self, *exc_info)
+
+    async def __aenter__(self: ScopedContainer) -> ScopedContainer:
+        if shared.quiet:
+            return self
+        return await base_aenter(self)
+
+    async def __aexit__(self: ScopedContainer, *exc_info: Any) -> None:
+        if shared.quiet and _STATE not in self:
+            return
+        await base_aexit(self, *exc_info)
+
     namespace = {
-        "_parent": container,
-        "_providers": compiler.scope_providers,
+        "__slots__": (),
         "__module__": __name__,
         "__qualname__": "ScopedContainer",
+        "_parent": container,
+        "_providers": providers,
+        "_shared": shared,
+        "resolve": resolve,
+        "__missing__": __missing__,
+        "__enter__": __enter__,
+        "__exit__": __exit__,
+        "__aenter__": __aenter__,
+        "__aexit__": __aexit__,
     }
     return type("ScopedContainer", (ScopedContainer,), namespace)
 
