@@ -31,12 +31,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import String
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from dioxide.sqlalchemy import DatabaseSettings, SQLAlchemyDatabase, SQLAlchemyRepository, sqlite
 from dioxide.sqlalchemy.testing import DEFAULT_ADMIN_URL, create_database, drop_database, postgres_reachable
-from sqlalchemy import String
 
 
 @dataclass(frozen=True)

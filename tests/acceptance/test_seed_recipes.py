@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tests.postgres import postgres_url_or_skip, recreate_database
 
 HERE = Path(__file__).resolve().parent

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
+from sqlalchemy import ColumnElement, CursorResult, Select, Table, delete, func, inspect, select, tuple_
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Mapper
 from sqlalchemy.orm.attributes import del_attribute
 
@@ -29,8 +31,6 @@ from dioxide.sqlalchemy.error_mapping import translate_error
 from dioxide.sqlalchemy.errors import MultipleResultsError
 from dioxide.sqlalchemy.pagination import Cursor, Page, check_limit, check_offset
 from dioxide.sqlalchemy.ports import DatabasePort
-from sqlalchemy import ColumnElement, CursorResult, Select, Table, delete, func, inspect, select, tuple_
-from sqlalchemy import exc as sa_exc
 
 E = TypeVar("E")
 K = TypeVar("K")

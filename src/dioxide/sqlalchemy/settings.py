@@ -24,11 +24,11 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Final
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
 from dioxide.sqlalchemy.errors import DatabaseConfigError
 from dioxide.sqlalchemy.masking import mask_url
-from sqlalchemy import exc as sa_exc
 
 DEFAULT_URL: Final = "sqlite+aiosqlite:///./dioxide.db"
 
