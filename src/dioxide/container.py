@@ -60,7 +60,7 @@ class Container:
         self._providers = self._compiler.root_providers
         self._scope_class = scope_class_for(self)
         if type(self).create_scope is Container.create_scope:
-            self.__dict__["create_scope"] = self._scope_class  # a scope is one allocation, no frame of ours
+            self.create_scope = self._scope_class  # type: ignore[method-assign]  # one allocation, no frame of ours
         if profile is not None:
             self.scan(profile=profile)
 

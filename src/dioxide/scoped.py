@@ -194,20 +194,20 @@ def scope_class_for(container: Container) -> type[ScopedContainer]:
             return self
         return base_enter(self)
 
-    def __exit__(self: ScopedContainer, *exc_info: Any) -> None:
-        if shared.quiet and _STATE not in self:
+    def __exit__(self: ScopedContainer, exc_type: Any, exc: Any, tb: Any) -> None:
+        if shared.quiet:  # nothing was opened (a scope_id alone needs no closing)
             return
-        base_exit(self, *exc_info)
+        base_exit(self, exc_type, exc, tb)
 
     async def __aenter__(self: ScopedContainer) -> ScopedContainer:
         if shared.quiet:
             return self
         return await base_aenter(self)
 
-    async def __aexit__(self: ScopedContainer, *exc_info: Any) -> None:
-        if shared.quiet and _STATE not in self:
+    async def __aexit__(self: ScopedContainer, exc_type: Any, exc: Any, tb: Any) -> None:
+        if shared.quiet:
             return
-        await base_aexit(self, *exc_info)
+        await base_aexit(self, exc_type, exc, tb)
 
     namespace = {
         "__slots__": (),
