@@ -3,6 +3,8 @@
 * ``DatabaseSettings``: configuration from the environment, validated, password never shown;
 * ``DatabasePort`` and ``SQLAlchemyDatabase``: the engine as a lifecycle adapter, with transactions that
   follow the asyncio context (join, savepoints, rollback-only, isolation, read-only);
+* ``AlembicMigrations``: migrations at startup (``RUN_MIGRATIONS``), once across instances, or verify-only;
+* ``ReplicaRouter`` (``ReadDatabase``): reads on healthy replicas, read-your-writes, fallback to the primary;
 * ``SQLAlchemyRepository``: a generic repository over a domain dataclass and its ORM mapping;
 * ``FakeDatabase`` and ``FakeRepository``: in-memory twins with the same behaviour, for the test profile;
 * ``retry_on_conflict`` / ``run_in_transaction``: retries of serialization failures and deadlocks;
@@ -39,8 +41,26 @@ if TYPE_CHECKING:
     )
     from dioxide.sqlalchemy.fakes import FakeDatabase, FakeRepository
     from dioxide.sqlalchemy.masking import mask_url
+    from dioxide.sqlalchemy.migrations import (
+        AlembicMigrations,
+        MigrationError,
+        MigrationLockTimeoutError,
+        MigrationResult,
+        SchemaNotAtHeadError,
+        migration_lock_id,
+        run_migrations_env,
+    )
     from dioxide.sqlalchemy.pagination import Cursor, Page
     from dioxide.sqlalchemy.ports import DatabasePort
+    from dioxide.sqlalchemy.replicas import (
+        MirrorReadDatabase,
+        ReadDatabase,
+        ReplicaDatabase,
+        ReplicaPolicy,
+        ReplicaRouter,
+        ReplicaStatus,
+        WriteDatabase,
+    )
     from dioxide.sqlalchemy.repository import DomainMapping, SQLAlchemyRepository
     from dioxide.sqlalchemy.retry import is_retryable, retry_on_conflict, run_in_transaction
     from dioxide.sqlalchemy.settings import DEFAULT_URL, DatabaseSettings
@@ -68,6 +88,20 @@ _EXPORTS = {
     "FakeDatabase": "fakes",
     "FakeRepository": "fakes",
     "mask_url": "masking",
+    "AlembicMigrations": "migrations",
+    "MigrationError": "migrations",
+    "MigrationLockTimeoutError": "migrations",
+    "MigrationResult": "migrations",
+    "SchemaNotAtHeadError": "migrations",
+    "migration_lock_id": "migrations",
+    "run_migrations_env": "migrations",
+    "MirrorReadDatabase": "replicas",
+    "ReadDatabase": "replicas",
+    "ReplicaDatabase": "replicas",
+    "ReplicaPolicy": "replicas",
+    "ReplicaRouter": "replicas",
+    "ReplicaStatus": "replicas",
+    "WriteDatabase": "replicas",
     "Cursor": "pagination",
     "Page": "pagination",
     "DatabasePort": "ports",
@@ -100,6 +134,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "DEFAULT_URL",
     "ISOLATION_LEVELS",
+    "AlembicMigrations",
     "AwareDateTime",
     "CheckViolationError",
     "ConstraintViolationError",
@@ -113,22 +148,35 @@ __all__ = [
     "DuplicateError",
     "FakeDatabase",
     "FakeRepository",
+    "MigrationError",
+    "MigrationLockTimeoutError",
+    "MigrationResult",
+    "MirrorReadDatabase",
     "MissingReferenceError",
     "MultipleResultsError",
     "NotNullViolationError",
     "Page",
+    "ReadDatabase",
     "ReadOnlyTransactionError",
     "ReferenceViolationError",
+    "ReplicaDatabase",
+    "ReplicaPolicy",
+    "ReplicaRouter",
+    "ReplicaStatus",
     "RepositoryError",
     "RollbackOnlyError",
     "SQLAlchemyDatabase",
     "SQLAlchemyRepository",
+    "SchemaNotAtHeadError",
     "StillReferencedError",
     "TransactionConflictError",
     "TransactionError",
+    "WriteDatabase",
     "is_retryable",
     "mask_url",
+    "migration_lock_id",
     "retry_on_conflict",
     "run_in_transaction",
+    "run_migrations_env",
     "utcnow",
 ]

@@ -5,7 +5,8 @@ Subclass and decorate it in your application (the library registers nothing by i
     @adapter.for_(DatabasePort, profile=Profile.PRODUCTION)
     class Database(SQLAlchemyDatabase): ...
 
-The container calls ``initialize()`` at start (engine, pool, readiness check) and ``dispose()`` at stop. The
+The container calls ``initialize()`` at start (engine, pool, readiness check, then the migrations when
+``RUN_MIGRATIONS`` asks for them, see ``dioxide.sqlalchemy.migrations``) and ``dispose()`` at stop. The
 settings come from the environment (``DatabaseSettings.from_env()``) unless the container holds a
 ``DatabaseSettings`` instance, which is then injected.
 """
@@ -14,9 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, ClassVar, Final, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
 
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -34,9 +35,13 @@ from dioxide.sqlalchemy.masking import scrub
 from dioxide.sqlalchemy.settings import DatabaseSettings
 from dioxide.sqlalchemy.transactions import TransactionBlock, TransactionManager
 
+if TYPE_CHECKING:
+    from dioxide.sqlalchemy.migrations import AlembicMigrations, MigrationResult
+
 logger = logging.getLogger("dioxide.sqlalchemy")
 
 _SET_READ_ONLY: Final = "SET TRANSACTION READ ONLY"
+_READ_TRANSACTION: Final = "dioxide.read_transaction"  # session.info flag: this root transaction only reads
 # The connect() argument that bounds connection time, per driver (others keep their own default).
 _CONNECT_TIMEOUT_ARGUMENT: Final = {
     "asyncpg": "timeout",
@@ -67,6 +72,8 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         self._bound = False
         self._disposed = False
         self._dialect_name = self.settings.url.get_backend_name()
+        self._commit_listeners: list[Callable[[], None]] = []
+        self.migration_result: MigrationResult | None = None
 
     def __repr__(self) -> str:
         state = "disposed" if self._disposed else "ready" if self._engine is not None else "not initialized"
@@ -112,22 +119,60 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         return options
 
     async def initialize(self) -> None:
-        """Create the engine and session factory, then check that the database answers (fail fast)."""
+        """Create the engine and session factory, check that the database answers (fail fast), then migrate.
+
+        The Alembic configuration is validated before any connection is made; the migrations run on this
+        engine (no second engine, no ``asyncio.run``) before any other component can use the database.
+        """
         if self._engine is not None:
             return
+        migrations = self.migrations()
+        engine = self._create_engine()
+        try:
+            await self._check(engine)
+            if migrations is not None:
+                self.migration_result = await migrations.run(engine, self.settings.migration_mode)
+        except BaseException:
+            await engine.dispose()
+            raise
+        self._open(engine)
+        logger.info("database ready: %s", self.settings.masked_url)
+
+    def migrations(self) -> AlembicMigrations | None:
+        """What ``initialize()`` runs: Alembic per the settings, ``None`` when ``RUN_MIGRATIONS`` is false.
+
+        Override to configure Alembic in code, e.g. ``return AlembicMigrations(script_location="myapp:migrations")``.
+        """
+        if self.settings.migration_mode == "off":
+            return None
+        from dioxide.sqlalchemy.migrations import AlembicMigrations
+
+        return AlembicMigrations.from_settings(self.settings)
+
+    def add_commit_listener(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` in the committing task after each root transaction that may have written.
+
+        Transactions opened with ``read_only=True`` or by ``reading()`` do not count; sessions from
+        ``get_session()`` are the caller's and are not observed. The replica router uses this for
+        read-your-writes.
+        """
+        self._commit_listeners.append(listener)
+
+    def remove_commit_listener(self, listener: Callable[[], None]) -> None:
+        if listener in self._commit_listeners:
+            self._commit_listeners.remove(listener)
+
+    def _create_engine(self) -> AsyncEngine:
         url = self.settings.url
         engine = create_async_engine(url, **self.engine_options())
         if self.settings.is_sqlite:
             sqlite.install(engine, wal=sqlite.is_file_database(url))
-        try:
-            await self._check(engine)
-        except BaseException:
-            await engine.dispose()
-            raise
+        return engine
+
+    def _open(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._session_factory = async_sessionmaker(engine, expire_on_commit=False, **self.session_options)
         self._disposed = False
-        logger.info("database ready: %s", self.settings.masked_url)
 
     async def dispose(self) -> None:
         """Close every pooled connection; transactions can no longer begin."""
@@ -160,6 +205,8 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         try:
             async with asyncio.timeout(self.settings.connect_timeout):
                 async with engine.connect() as connection:
+                    if self.settings.is_sqlite:  # a readiness check must not queue behind a writer (a migration)
+                        await connection.execution_options(**{sqlite.BEGIN_OPTION: sqlite.DEFERRED})
                     await connection.exec_driver_sql("SELECT 1")
         except Exception as error:
             raise DatabaseUnavailableError(self._unavailable_message(error)) from error
@@ -214,6 +261,8 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
 
     async def _begin(self, isolation_level: str | None, read_only: bool, deferred: bool) -> AsyncSession:
         session = self._require_factory()()
+        if read_only or deferred:
+            session.info[_READ_TRANSACTION] = True
         if self._bound:
             return session
         try:
@@ -240,6 +289,9 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
                 except BaseException:
                     await _rollback_quietly(handle)
                     raise
+                if self._commit_listeners and not handle.info.get(_READ_TRANSACTION):
+                    for listener in tuple(self._commit_listeners):
+                        listener()
             else:
                 await handle.rollback()
         finally:

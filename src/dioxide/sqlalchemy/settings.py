@@ -14,7 +14,10 @@ variable and shows the URL with its password masked.
 | ``DB_POOL_RECYCLE`` | seconds after which a connection is replaced (unset: never) | |
 | ``DB_CONNECT_TIMEOUT`` | seconds for the startup readiness check and each new connection | 10 |
 | ``DB_ECHO`` | log every SQL statement (``true``/``false``) | false |
-| ``RUN_MIGRATIONS`` | run migrations at startup (``true``/``false``) | false |
+| ``RUN_MIGRATIONS`` | at startup: ``true`` upgrades to head, ``verify`` refuses to start unless at head | false |
+| ``ALEMBIC_CONFIG`` | the Alembic configuration file (``alembic.ini``, or a ``pyproject.toml``) | ``alembic.ini`` |
+| ``ALEMBIC_SCRIPT_LOCATION`` | the migrations folder (``path`` or ``package:folder``), overriding the file's | |
+| ``MIGRATION_LOCK_TIMEOUT`` | seconds to wait for another instance's migration before giving up | 60 |
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Mapping
-from typing import Final
+from typing import Final, Literal
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
@@ -43,9 +46,16 @@ DB_POOL_RECYCLE: Final = "DB_POOL_RECYCLE"
 DB_CONNECT_TIMEOUT: Final = "DB_CONNECT_TIMEOUT"
 DB_ECHO: Final = "DB_ECHO"
 RUN_MIGRATIONS: Final = "RUN_MIGRATIONS"
+ALEMBIC_CONFIG: Final = "ALEMBIC_CONFIG"
+ALEMBIC_SCRIPT_LOCATION: Final = "ALEMBIC_SCRIPT_LOCATION"
+MIGRATION_LOCK_TIMEOUT: Final = "MIGRATION_LOCK_TIMEOUT"
+
+MigrationMode = Literal["off", "upgrade", "verify"]
+"""What ``initialize()`` does with migrations: nothing, ``alembic upgrade heads``, or refuse unless at head."""
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
+_VERIFY = "verify"
 
 # The asynchronous driver to suggest when a URL names a synchronous one (or none).
 _ASYNC_DRIVERS: Final = {
@@ -71,14 +81,17 @@ class DatabaseSettings:
     """
 
     __slots__ = (
+        "alembic_config",
+        "alembic_script_location",
         "connect_timeout",
         "echo",
         "max_overflow",
+        "migration_lock_timeout",
+        "migration_mode",
         "pool_recycle",
         "pool_size",
         "pool_timeout",
         "replica_urls",
-        "run_migrations",
         "url",
     )
 
@@ -93,7 +106,10 @@ class DatabaseSettings:
         pool_recycle: int | None = None,
         connect_timeout: float = 10.0,
         echo: bool = False,
-        run_migrations: bool = False,
+        run_migrations: bool | Literal["verify"] = False,
+        alembic_config: str | os.PathLike[str] | None = None,
+        alembic_script_location: str | None = None,
+        migration_lock_timeout: float = 60.0,
     ) -> None:
         self.url: URL = parse_database_url(url, variable=DATABASE_URL)
         self.replica_urls: tuple[URL, ...] = tuple(
@@ -105,7 +121,10 @@ class DatabaseSettings:
         self.pool_recycle = None if pool_recycle is None else _check_int(pool_recycle, DB_POOL_RECYCLE, minimum=1)
         self.connect_timeout = _check_seconds(connect_timeout, DB_CONNECT_TIMEOUT)
         self.echo = bool(echo)
-        self.run_migrations = bool(run_migrations)
+        self.migration_mode: MigrationMode = _migration_mode(run_migrations)
+        self.alembic_config: str | None = None if alembic_config is None else os.fspath(alembic_config)
+        self.alembic_script_location = alembic_script_location or None
+        self.migration_lock_timeout = _check_seconds(migration_lock_timeout, MIGRATION_LOCK_TIMEOUT)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> DatabaseSettings:
@@ -124,8 +143,16 @@ class DatabaseSettings:
             pool_recycle=_parse_int(env, DB_POOL_RECYCLE, 0) if recycle else None,
             connect_timeout=_parse_seconds(env, DB_CONNECT_TIMEOUT, 10.0),
             echo=_parse_bool(env, DB_ECHO),
-            run_migrations=_parse_bool(env, RUN_MIGRATIONS),
+            run_migrations=_parse_migrations(env),
+            alembic_config=env.get(ALEMBIC_CONFIG, "").strip() or None,
+            alembic_script_location=env.get(ALEMBIC_SCRIPT_LOCATION, "").strip() or None,
+            migration_lock_timeout=_parse_seconds(env, MIGRATION_LOCK_TIMEOUT, 60.0),
         )
+
+    @property
+    def run_migrations(self) -> bool:
+        """Whether ``initialize()`` upgrades the schema (``RUN_MIGRATIONS=true``; ``verify`` only checks it)."""
+        return self.migration_mode == "upgrade"
 
     @property
     def masked_url(self) -> str:
@@ -141,7 +168,7 @@ class DatabaseSettings:
             f"DatabaseSettings(url={self.masked_url!r}, replica_urls=[{replicas}], pool_size={self.pool_size}, "
             f"max_overflow={self.max_overflow}, pool_timeout={self.pool_timeout}, "
             f"pool_recycle={self.pool_recycle}, connect_timeout={self.connect_timeout}, echo={self.echo}, "
-            f"run_migrations={self.run_migrations})"
+            f"migrations={self.migration_mode!r})"
         )
 
     __str__ = __repr__
@@ -252,6 +279,28 @@ def _parse_bool(env: Mapping[str, str], name: str) -> bool:
     raise DatabaseConfigError(f"{name} must be true or false (1/0, yes/no, on/off), got {env[name]!r}", variable=name)
 
 
+def _parse_migrations(env: Mapping[str, str]) -> bool | Literal["verify"]:
+    raw = env.get(RUN_MIGRATIONS, "").strip().lower()
+    if raw == _VERIFY:
+        return "verify"
+    if raw in _TRUE or raw in _FALSE:
+        return raw in _TRUE
+    raise DatabaseConfigError(
+        f"{RUN_MIGRATIONS} must be true or false (1/0, yes/no, on/off) or verify, got {env[RUN_MIGRATIONS]!r}",
+        variable=RUN_MIGRATIONS,
+    )
+
+
+def _migration_mode(value: bool | str) -> MigrationMode:
+    if value is True or value is False:
+        return "upgrade" if value else "off"
+    if value == _VERIFY:
+        return "verify"
+    raise DatabaseConfigError(
+        f"{RUN_MIGRATIONS} must be True, False or 'verify', got {value!r}", variable=RUN_MIGRATIONS
+    )
+
+
 def _check_int(value: int, name: str, *, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise DatabaseConfigError(f"{name} must be a whole number, got {value!r}", variable=name)
@@ -275,4 +324,4 @@ def _reason(error: Exception) -> str:
     return "could not be parsed"
 
 
-__all__ = ["DEFAULT_URL", "DatabaseSettings", "parse_database_url"]
+__all__ = ["DEFAULT_URL", "DatabaseSettings", "MigrationMode", "parse_database_url"]
