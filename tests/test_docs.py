@@ -42,3 +42,14 @@ def test_page_runs(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 def test_every_page_with_code_is_collected() -> None:
     assert any(p.name == "getting-started.md" for p in PAGES)
+
+
+def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = DOCS.parent / "README.md"
+    monkeypatch.chdir(tmp_path)
+    dioxide._clear_registry()
+    module = types.ModuleType("docs_readme")
+    monkeypatch.setitem(sys.modules, "docs_readme", module)
+    for number, source in enumerate(FENCE.findall(readme.read_text(encoding="utf-8")), 1):
+        exec(compile(source, f"README.md (block {number})", "exec"), module.__dict__)
+    dioxide._clear_registry()
