@@ -23,6 +23,7 @@ from dioxide._hints import PRIMITIVE_TYPES
 from dioxide._lazy import LazyScans
 from dioxide._lifecycle_runner import LifecycleRunner, raise_failures, report_failures, start_sync, stop_sync
 from dioxide._overrides import Override
+from dioxide._typing import ComponentType
 from dioxide.exceptions import ResolutionError
 from dioxide.profile_enum import Profile, profile_value
 from dioxide.scan_stats import ScanStats
@@ -66,7 +67,7 @@ class Container:
 
     # -- resolution ------------------------------------------------------------------------------------
 
-    def resolve(self, component_type: type[T]) -> T:
+    def resolve(self, component_type: ComponentType[T]) -> T:
         """The component registered for ``component_type`` (a port, a service, or ``list[Port]``)."""
         try:
             provider = self._providers[component_type]
@@ -74,7 +75,7 @@ class Container:
             provider = self._compiler.root(component_type)
         return provider()  # type: ignore[no-any-return]
 
-    def __getitem__(self, component_type: type[T]) -> T:
+    def __getitem__(self, component_type: ComponentType[T]) -> T:
         return self.resolve(component_type)
 
     def _changed(self) -> None:
@@ -162,7 +163,7 @@ class Container:
             raise KeyError(f"Duplicate provider registration: {key_name(binding.key)}")
         self._graph.add(binding)
 
-    def register_instance(self, component_type: type[T], instance: T) -> None:
+    def register_instance(self, component_type: ComponentType[T], instance: T) -> None:
         """Register an existing object; ``reset()`` keeps it."""
         _check_instance(component_type, instance)
         lifecycle = getattr(type(instance), "_dioxide_lifecycle", False) is True
@@ -171,15 +172,15 @@ class Container:
         )
         dict.__setitem__(self._instances, component_type, instance)
 
-    def register_class(self, component_type: type[T], implementation: type[T]) -> None:
+    def register_class(self, component_type: ComponentType[T], implementation: type[T]) -> None:
         """Register a class called with no arguments on every resolve."""
         self._register(Binding(component_type, Kind.FACTORY, implementation, Scope.FACTORY, Origin.MANUAL))
 
-    def register_singleton_factory(self, component_type: type[T], factory: Callable[[], T]) -> None:
+    def register_singleton_factory(self, component_type: ComponentType[T], factory: Callable[[], T]) -> None:
         """Register a zero-argument factory called once; its result is cached."""
         self._register(Binding(component_type, Kind.FACTORY, factory, Scope.SINGLETON, Origin.MANUAL))
 
-    def register_transient_factory(self, component_type: type[T], factory: Callable[[], T]) -> None:
+    def register_transient_factory(self, component_type: ComponentType[T], factory: Callable[[], T]) -> None:
         """Register a zero-argument factory called on every resolve."""
         self._register(Binding(component_type, Kind.FACTORY, factory, Scope.FACTORY, Origin.MANUAL))
 
@@ -188,7 +189,7 @@ class Container:
 
     # -- overrides -----------------------------------------------------------------------------------
 
-    def override(self, component_type: type[T], replacement: object) -> Override:
+    def override(self, component_type: ComponentType[T], replacement: object) -> Override:
         """Replace a component until the returned handle is exited (``with``) or ``restore()``-d.
 
         ``replacement`` is an instance, a class (built with injection, in the original's scope) or a

@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from dioxide._typing import ComponentType
 from dioxide.container import Container
 from dioxide.container import container as _global_container
 from dioxide.profile_enum import Profile
@@ -193,7 +194,7 @@ def configure_dioxide(
     return target
 
 
-def Inject(component_type: type[T]) -> T:
+def Inject(component_type: ComponentType[T]) -> T:
     """A FastAPI dependency resolving ``component_type`` in the request's scope: ``svc: Svc = Inject(Svc)``.
 
     Works in ``def`` and ``async def`` endpoints, in WebSocket endpoints and in other dependencies; the

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from dioxide._lifecycle_runner import LifecycleRunner, report_failures, start_sync, stop_sync
+from dioxide._typing import ComponentType
 from dioxide.exceptions import ScopeError
 from dioxide.scope import Scope
 
@@ -70,13 +71,13 @@ class ScopedContainer(dict[Any, Any]):
     _providers: ClassVar[dict[Any, Callable[[Any], Any]]]
     _shared: ClassVar[_Shared]
 
-    def resolve(self, component_type: type[T]) -> T:
+    def resolve(self, component_type: ComponentType[T]) -> T:
         """The component for ``component_type``: REQUEST ones cached in this scope, singletons shared."""
         return self._parent._compiler.scoped(component_type)(self)  # type: ignore[no-any-return]
 
     if TYPE_CHECKING:
 
-        def __getitem__(self, component_type: type[T]) -> T: ...
+        def __getitem__(self, component_type: ComponentType[T]) -> T: ...
 
     def __missing__(self, key: Any) -> Any:
         return self.resolve(key)
