@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dioxide._lazy_index import IndexEntry, LazyIndex, build_lazy_index
-from dioxide._source_walk import resolve_relative
+from dioxide._source_names import resolve_relative
 
 TESTS_DIR = Path(__file__).parent
 SHOP = "fixtures_scan.shop"

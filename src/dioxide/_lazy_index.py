@@ -1,7 +1,7 @@
 """The index behind ``scan(package=..., lazy=True)``: which module to import for a missing type.
 
 A lazy scan imports nothing up front. It reads the package's source once (see
-``dioxide._source_walk``) and records, for every ``@adapter.for_(Port, ...)`` and ``@service``
+``dioxide._source_summary``) and records, for every ``@adapter.for_(Port, ...)`` and ``@service``
 class, the module that declares it. When ``resolve(T)`` misses, the container asks
 :meth:`LazyIndex.modules_for` which modules to import and scan for ``T``.
 
@@ -34,13 +34,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dioxide._source_walk import (
-    ComponentKind,
-    ModuleSummary,
-    locate_package,
-    parse_module,
-    summarise_module,
-)
+from dioxide._source_files import locate_package, parse_module
+from dioxide._source_summary import ComponentKind, ModuleSummary, summarise_module
 
 __all__ = ["IndexEntry", "LazyIndex", "build_lazy_index"]
 

@@ -40,7 +40,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dioxide._source_walk import Bindings, dotted_name, executed_blocks, is_type_checking_guard
+from dioxide._source_names import Bindings, dotted_name, executed_blocks, is_type_checking_guard
 
 __all__ = ["SideEffectFinding", "detect_side_effects", "format_warning"]
 

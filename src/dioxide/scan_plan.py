@@ -2,7 +2,8 @@
 
 ``Container.scan_plan(package)`` answers "what will scanning this package cost me?" before any
 module-level code runs: which modules an eager scan would import, and which classes carry
-``@service`` or ``@adapter.for_(...)``. It reads source files only (see ``dioxide._source_walk``).
+``@service`` or ``@adapter.for_(...)``. It reads source files only (see ``dioxide._source_files``
+and ``dioxide._source_summary``).
 
 Decisions, relative to dioxide 2.1:
 
@@ -25,7 +26,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dioxide._source_walk import ModuleSource, locate_package, parse_module, summarise_module
+from dioxide._source_files import ModuleSource, locate_package, parse_module
+from dioxide._source_summary import summarise_module
 
 __all__ = ["AdapterInfo", "ScanPlan", "ServiceInfo", "build_scan_plan"]
 
