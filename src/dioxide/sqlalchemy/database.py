@@ -126,7 +126,7 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         """
         if self._engine is not None:
             return
-        migrations = self.migrations()
+        migrations = self.migrations() if self.settings.migration_mode != "off" else None
         engine = self._create_engine()
         try:
             await self._check(engine)
@@ -139,9 +139,10 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         logger.info("database ready: %s", self.settings.masked_url)
 
     def migrations(self) -> AlembicMigrations | None:
-        """What ``initialize()`` runs: Alembic per the settings, ``None`` when ``RUN_MIGRATIONS`` is false.
+        """The migrations ``initialize()`` runs when ``RUN_MIGRATIONS`` is ``true`` or ``verify`` (never when off).
 
-        Override to configure Alembic in code, e.g. ``return AlembicMigrations(script_location="myapp:migrations")``.
+        Override to configure Alembic in code, e.g. ``return AlembicMigrations(script_location="myapp:migrations")``;
+        the environment still decides whether they run.
         """
         if self.settings.migration_mode == "off":
             return None

@@ -72,7 +72,7 @@ class SQLAlchemyRepository(Generic[E, K]):
 
     async def find_by_id(self, id: K, *, for_update: bool = False) -> E | None:
         """The entity with this primary key, or ``None``; ``for_update`` locks the row until the end."""
-        async with self.db.transaction() if for_update else self.db.reading() as session:
+        async with self.db.transaction() if for_update else self.read_session() as session:
             row = await session.get(
                 self.model, id, with_for_update=for_update or None, populate_existing=for_update or None
             )
@@ -87,7 +87,7 @@ class SQLAlchemyRepository(Generic[E, K]):
         statement = select(self.model).where(info.key.in_(wanted)).order_by(info.key)
         if for_update:
             statement = statement.with_for_update().execution_options(populate_existing=True)
-        async with self.db.transaction() if for_update else self.db.reading() as session:
+        async with self.db.transaction() if for_update else self.read_session() as session:
             return [row.to_domain() for row in (await session.scalars(statement))]
 
     async def find_by(self, **fields: Any) -> list[E]:
@@ -188,12 +188,12 @@ class SQLAlchemyRepository(Generic[E, K]):
 
     async def fetch_all(self, statement: Select[Any]) -> list[E]:
         """Run a ``select(Model)`` statement and convert the rows to entities."""
-        async with self.db.reading() as session:
+        async with self.read_session() as session:
             return [row.to_domain() for row in (await session.scalars(statement))]
 
     async def fetch_one(self, statement: Select[Any]) -> E | None:
         """Run a ``select(Model)`` statement expected to match at most one row."""
-        async with self.db.reading() as session:
+        async with self.read_session() as session:
             row = (await session.scalars(statement)).one_or_none()
             return None if row is None else cast(E, row.to_domain())
 
