@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
 .PHONY: run test lint typecheck unit services bench fmt clean
 
@@ -12,8 +13,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The reference application (examples/app) on 127.0.0.1:$(PORT): SQLite in var/app.db unless DATABASE_URL says
+# otherwise, migrated at startup unless RUN_MIGRATIONS says otherwise, profile from PROFILE (development).
 run: $(STAMP)
-	cd examples && ../$(PY) quickstart.py
+	RUN_MIGRATIONS=$${RUN_MIGRATIONS:-true} exec $(PY) -m uvicorn --factory examples.app.main:build_app --host 127.0.0.1 --port $(PORT)
 
 services:
 	scripts/ensure-services

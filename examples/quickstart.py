@@ -1,7 +1,8 @@
 """A port, a production adapter, a fake, a service: the seed's style in one file.
 
-Run it with ``make run`` (or ``PROFILE=test python examples/quickstart.py``): the PROFILE environment
-variable picks the adapter; the service does not change.
+Run it with ``.venv/bin/python examples/quickstart.py`` (``PROFILE=test`` for the fake): the PROFILE
+environment variable picks the adapter; the service does not change. ``make run`` starts the reference
+application (examples/app) instead.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, MutableSet
+from contextlib import contextmanager
 from types import FrameType
 from typing import Final, TypeVar
 
@@ -77,6 +78,27 @@ def _clear_registry() -> None:
     _component_registry.clear()
     _adapter_registry.clear()
     _lifecycle_registry.clear()
+
+
+@contextmanager
+def isolated_registry() -> Iterator[None]:
+    """Run a block with empty decorator registries, then put back exactly what was registered before.
+
+    Tests that decorate classes inside test functions use it (instead of a bare ``_clear_registry()``) so
+    that the application's module-level registrations survive them.
+    """
+    from dioxide.adapter import _adapter_registry
+    from dioxide.lifecycle import _lifecycle_registry
+
+    registries = (_component_registry, _adapter_registry, _lifecycle_registry)
+    saved = [list(registry) for registry in registries]
+    _clear_registry()
+    try:
+        yield
+    finally:
+        for registry, classes in zip(registries, saved, strict=True):
+            registry.clear()
+            registry.update(classes)
 
 
 def _get_registered_components() -> set[type]:

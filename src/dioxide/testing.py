@@ -7,6 +7,7 @@ an entry point, so installing dioxide is enough) adds a ``container`` fixture.
 from __future__ import annotations
 
 from dioxide._fresh import fresh_container
+from dioxide._registry import isolated_registry
 from dioxide.container import Container
 
 try:
@@ -28,4 +29,4 @@ else:
         return Container()
 
 
-__all__ = ["fresh_container"]
+__all__ = ["fresh_container", "isolated_registry"]

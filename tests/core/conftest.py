@@ -12,19 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import dioxide
+from tests.isolation import isolated_dioxide  # noqa: F401 (autouse: fresh registries per test)
 
 CORE_DIR = Path(__file__).parent
 SCAN_PACKAGE = "scanpkg"
-
-
-@pytest.fixture(autouse=True)
-def _isolated_registries() -> Iterator[None]:
-    dioxide._clear_registry()
-    dioxide.reset_global_container()
-    yield
-    dioxide._clear_registry()
-    dioxide.reset_global_container()
 
 
 def _forget_modules(prefix: str) -> None:

@@ -6,22 +6,10 @@ Tests define their decorated classes inside the test (or a fixture), so nothing 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 
-import pytest
-
-import dioxide
+from tests.isolation import isolated_dioxide  # noqa: F401 (autouse: fresh registries per test)
 
 with warnings.catch_warnings():
     # starlette >= 1.x prefers `httpx2` for its TestClient and warns once, at import, when it finds `httpx`.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
     import fastapi.testclient  # noqa: F401
-
-
-@pytest.fixture(autouse=True)
-def _isolated_registries() -> Iterator[None]:
-    dioxide._clear_registry()
-    dioxide.reset_global_container()
-    yield
-    dioxide._clear_registry()
-    dioxide.reset_global_container()

@@ -13,19 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import dioxide
+from tests.isolation import isolated_dioxide  # noqa: F401 (autouse: fresh registries per test)
 
 HERE = Path(__file__).parent
 PACKAGES = ("lazypkg", "strictpkg", "ambigpkg")
-
-
-@pytest.fixture(autouse=True)
-def _isolated_registries() -> Iterator[None]:
-    dioxide._clear_registry()
-    dioxide.reset_global_container()
-    yield
-    dioxide._clear_registry()
-    dioxide.reset_global_container()
 
 
 def imported(prefix: str) -> list[str]:

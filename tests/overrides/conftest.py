@@ -6,17 +6,4 @@ next.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-import dioxide
-
-
-@pytest.fixture(autouse=True)
-def _isolated_registries() -> Iterator[None]:
-    dioxide._clear_registry()
-    dioxide.reset_global_container()
-    yield
-    dioxide._clear_registry()
-    dioxide.reset_global_container()
+from tests.isolation import isolated_dioxide  # noqa: F401 (autouse: fresh registries per test)

@@ -6,19 +6,6 @@ next.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-import dioxide
+from tests.isolation import isolated_dioxide  # noqa: F401 (autouse: fresh registries per test)
 
 pytest_plugins = ["pytester"]  # the plugin tests run small pytest sessions in a subprocess
-
-
-@pytest.fixture(autouse=True)
-def _isolated_registries() -> Iterator[None]:
-    dioxide._clear_registry()
-    dioxide.reset_global_container()
-    yield
-    dioxide._clear_registry()
-    dioxide.reset_global_container()

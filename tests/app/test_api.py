@@ -1,0 +1,237 @@
+"""The HTTP API on every backend: the test profile (fakes), SQLite and PostgreSQL, with the same assertions.
+
+Every error message the application defines is asserted here, with its status code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pytest
+
+from examples.app.domain import MAX_AMOUNT
+from tests.app.support import RunningApp, balance, open_account, register
+
+
+class DescribeRegistration:
+    async def it_registers_a_user_with_a_normalised_email(self, bank: RunningApp) -> None:
+        response = await bank.client.post("/users", json={"email": "  Ada@Example.COM ", "name": " Ada  Lovelace "})
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["email"] == "ada@example.com"
+        assert body["name"] == "Ada Lovelace"
+        assert isinstance(body["id"], int)
+        assert datetime.fromisoformat(body["created_at"]).utcoffset() is not None  # timezone-aware
+
+    async def it_refuses_an_email_already_registered_with_409(self, bank: RunningApp) -> None:
+        await register(bank.client, "ada@example.com")
+        response = await bank.client.post("/users", json={"email": "ADA@example.com", "name": "Another Ada"})
+        assert response.status_code == 409
+        assert response.json() == {"detail": "email 'ada@example.com' is already registered"}
+        assert len((await bank.client.get("/users")).json()["users"]) == 1
+
+    async def it_refuses_what_is_not_an_email_with_422(self, bank: RunningApp) -> None:
+        response = await bank.client.post("/users", json={"email": "ada at example", "name": "Ada"})
+        assert response.status_code == 422
+        assert response.json() == {"detail": "not an email address: 'ada at example'"}
+        long = "x" * 70 + "@example"
+        response = await bank.client.post("/users", json={"email": long, "name": "Ada"})
+        assert response.json() == {"detail": f"not an email address: {'x' * 60 + '...'!r}"}
+
+    async def it_refuses_a_blank_name_with_422(self, bank: RunningApp) -> None:
+        response = await bank.client.post("/users", json={"email": "ada@example.com", "name": "   "})
+        assert response.status_code == 422
+        assert response.json() == {"detail": "name must not be blank"}
+
+    async def it_validates_the_body_shape_with_fastapi_422(self, bank: RunningApp) -> None:
+        response = await bank.client.post("/users", json={"email": "ada@example.com"})
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["body", "name"]
+
+    async def it_lets_the_unique_constraint_decide_between_concurrent_registrations(self, bank: RunningApp) -> None:
+        responses = await asyncio.gather(
+            *(bank.client.post("/users", json={"email": "race@example.com", "name": f"caller {i}"}) for i in range(8))
+        )
+        codes = sorted(response.status_code for response in responses)
+        assert codes == [201] + [409] * 7, [r.text for r in responses]
+        page = (await bank.client.get("/users")).json()
+        assert [user["email"] for user in page["users"]] == ["race@example.com"]
+
+
+class DescribeUsers:
+    async def it_lists_users_by_pages_of_ids(self, bank: RunningApp) -> None:
+        created = [await register(bank.client, f"user{i}@example.com", f"User {i}") for i in range(5)]
+        seen: list[int] = []
+        after: int | None = None
+        pages = 0
+        while True:
+            params = {"limit": 2} if after is None else {"limit": 2, "after": after}
+            page = (await bank.client.get("/users", params=params)).json()
+            seen += [user["id"] for user in page["users"]]
+            pages += 1
+            after = page["next_after"]
+            if after is None:
+                break
+        assert seen == [user["id"] for user in created]
+        assert pages == 3
+
+    async def it_refuses_a_page_size_out_of_range(self, bank: RunningApp) -> None:
+        assert (await bank.client.get("/users", params={"limit": 0})).status_code == 422
+        assert (await bank.client.get("/users", params={"limit": 101})).status_code == 422
+
+    async def it_shows_a_user_with_their_accounts(self, bank: RunningApp) -> None:
+        user = await register(bank.client, "ada@example.com", "Ada")
+        first = await open_account(bank.client, user["id"], 500)
+        second = await open_account(bank.client, user["id"])
+        response = await bank.client.get(f"/users/{user['id']}")
+        assert response.status_code == 200
+        assert response.json() == {"user": user, "accounts": [first, second]}
+
+    async def it_answers_404_for_an_unknown_user(self, bank: RunningApp) -> None:
+        response = await bank.client.get("/users/999")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "no user 999"}
+
+
+class DescribeAccounts:
+    async def it_opens_an_account_with_a_deposit(self, bank: RunningApp) -> None:
+        user = await register(bank.client, "ada@example.com")
+        account = await open_account(bank.client, user["id"], 1_250)
+        assert account["owner_id"] == user["id"]
+        assert account["balance"] == 1_250
+        assert (await bank.client.get(f"/accounts/{account['id']}")).json() == account
+        empty = await bank.client.post(f"/users/{user['id']}/accounts", json={})
+        assert empty.json()["balance"] == 0
+
+    async def it_refuses_an_account_for_an_unknown_user_with_404(self, bank: RunningApp) -> None:
+        await register(bank.client, "ada@example.com")
+        response = await bank.client.post("/users/999/accounts", json={"deposit": 10})
+        assert response.status_code == 404
+        assert response.json() == {"detail": "no user 999"}
+
+    async def it_refuses_a_deposit_out_of_range_with_422(self, bank: RunningApp) -> None:
+        user = await register(bank.client, "ada@example.com")
+        for deposit in (-5, MAX_AMOUNT + 1):
+            response = await bank.client.post(f"/users/{user['id']}/accounts", json={"deposit": deposit})
+            assert response.status_code == 422
+            assert response.json() == {"detail": f"deposit must be between 0 and {MAX_AMOUNT} cents, got {deposit}"}
+        assert (await bank.client.get(f"/users/{user['id']}")).json()["accounts"] == []
+
+    async def it_answers_404_for_an_unknown_account(self, bank: RunningApp) -> None:
+        response = await bank.client.get("/accounts/999")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "no account 999"}
+
+
+async def two_accounts(bank: RunningApp, first: int, second: int) -> tuple[int, int]:
+    user = await register(bank.client, "owner@example.com")
+    a = await open_account(bank.client, user["id"], first)
+    b = await open_account(bank.client, user["id"], second)
+    return a["id"], b["id"]
+
+
+class DescribeTransfers:
+    async def it_moves_money_and_answers_with_both_balances(self, bank: RunningApp) -> None:
+        a, b = await two_accounts(bank, 1_000, 50)
+        response = await bank.client.post(
+            "/transfers", json={"source_account_id": a, "target_account_id": b, "amount": 300}
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert (body["source"]["id"], body["source"]["balance"]) == (a, 700)
+        assert (body["target"]["id"], body["target"]["balance"]) == (b, 350)
+        assert [await balance(bank.client, a), await balance(bank.client, b)] == [700, 350]
+
+    async def it_refuses_a_transfer_beyond_the_balance_with_409_and_changes_nothing(self, bank: RunningApp) -> None:
+        a, b = await two_accounts(bank, 100, 0)
+        response = await bank.client.post(
+            "/transfers", json={"source_account_id": a, "target_account_id": b, "amount": 101}
+        )
+        assert response.status_code == 409
+        assert response.json() == {"detail": f"account {a} has 100 cents, cannot transfer 101"}
+        assert [await balance(bank.client, a), await balance(bank.client, b)] == [100, 0]
+
+    async def it_answers_404_for_an_unknown_account(self, bank: RunningApp) -> None:
+        a, _ = await two_accounts(bank, 100, 0)
+        for source, target in ((a, 999), (999, a)):
+            response = await bank.client.post(
+                "/transfers", json={"source_account_id": source, "target_account_id": target, "amount": 1}
+            )
+            assert response.status_code == 404
+            assert response.json() == {"detail": "no account 999"}
+        assert await balance(bank.client, a) == 100
+
+    async def it_refuses_a_transfer_to_the_same_account_with_422(self, bank: RunningApp) -> None:
+        a, _ = await two_accounts(bank, 100, 0)
+        response = await bank.client.post(
+            "/transfers", json={"source_account_id": a, "target_account_id": a, "amount": 1}
+        )
+        assert response.status_code == 422
+        assert response.json() == {"detail": "cannot transfer from an account to itself"}
+
+    @pytest.mark.parametrize("amount", [0, -1, MAX_AMOUNT + 1])
+    async def it_refuses_an_amount_out_of_range_with_422(self, bank: RunningApp, amount: int) -> None:
+        a, b = await two_accounts(bank, 100, 0)
+        response = await bank.client.post(
+            "/transfers", json={"source_account_id": a, "target_account_id": b, "amount": amount}
+        )
+        assert response.status_code == 422
+        assert response.json() == {"detail": f"amount must be between 1 and {MAX_AMOUNT} cents, got {amount}"}
+
+    async def it_conserves_money_under_concurrent_transfers(self, bank: RunningApp) -> None:
+        """Every backend; tests/app/test_postgres.py runs a heavier load on PostgreSQL."""
+        user = await register(bank.client, "owner@example.com")
+        ids = [(await open_account(bank.client, user["id"], 1_000))["id"] for _ in range(4)]
+
+        async def worker(seed: int) -> list[int]:
+            codes = []
+            for step in range(6):
+                source, target = ids[(seed + step) % 4], ids[(seed + 2 * step + 1) % 4]
+                if source == target:
+                    target = ids[(ids.index(source) + 1) % 4]
+                response = await bank.client.post(
+                    "/transfers", json={"source_account_id": source, "target_account_id": target, "amount": 300}
+                )
+                codes.append(response.status_code)
+            return codes
+
+        codes = [code for batch in await asyncio.gather(*(worker(seed) for seed in range(6))) for code in batch]
+        assert set(codes) <= {200, 409}, codes
+        assert codes.count(200) > 0
+        balances = [await balance(bank.client, account) for account in ids]
+        assert sum(balances) == 4_000
+        assert min(balances) >= 0
+
+
+class DescribeHealth:
+    async def it_reports_the_database(self, bank: RunningApp) -> None:
+        response = await bank.client.get("/health")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "ok"
+        assert body["error"] is None
+        assert body["replicas"] == []
+        if bank.backend == "test":
+            assert body["backend"] == "in-memory"
+            assert body["database"].startswith("FakeDatabase(")
+        else:
+            assert body["backend"] == {"sqlite": "sqlite", "postgres": "postgresql"}[bank.backend]
+            assert body["migrations"] == "upgrade"
+            assert body["schema_revision"] == ["0001"]
+
+
+async def test_the_openapi_schema_and_docs_are_served(bank: RunningApp) -> None:
+    schema = (await bank.client.get("/openapi.json")).json()
+    assert set(schema["paths"]) == {
+        "/users",
+        "/users/{user_id}",
+        "/users/{user_id}/accounts",
+        "/accounts/{account_id}",
+        "/transfers",
+        "/health",
+    }
+    assert "409" in schema["paths"]["/transfers"]["post"]["responses"]
+    docs = await bank.client.get("/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
