@@ -104,8 +104,7 @@ class Container:
 
     @_active_profile.setter
     def _active_profile(self, value: str | None) -> None:
-        self._graph.profile = value
-        self._graph.changed()
+        self._set_profile(value)
 
     @property
     def active_profile(self) -> Profile | None:
