@@ -84,8 +84,10 @@ async def test_an_unopenable_sqlite_file_is_named(tmp_path: Path) -> None:
     db = SQLAlchemyDatabase(DatabaseSettings(f"sqlite+aiosqlite:///{path}"))
     with pytest.raises(DatabaseUnavailableError) as caught:
         await db.initialize()
-    assert f"the SQLite database '{path}'" in str(caught.value)
-    assert "unable to open database file" in str(caught.value)
+    assert str(caught.value) == (
+        f"cannot open the SQLite database '{path}': its folder '{path.parent}' does not exist; "
+        "create it or fix DATABASE_URL"
+    )
     await _aiosqlite_workers_finished()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
@@ -222,6 +223,9 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         reason = scrub(reason, [url.password if isinstance(url.password, str) else None])
         if self.settings.is_sqlite:
             where = f"the SQLite database {url.database or ':memory:'!r}"
+            folder = os.path.dirname(os.path.abspath(url.database)) if url.database else None
+            if folder is not None and not os.path.isdir(folder):
+                return f"cannot open {where}: its folder {folder!r} does not exist; create it or fix DATABASE_URL"
         else:
             host = url.host or "localhost"
             port = f":{url.port}" if url.port else ""
