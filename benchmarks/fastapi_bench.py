@@ -1,295 +1,320 @@
-"""What dioxide's FastAPI integration adds to a request, in µs, over an endpoint wired by hand.
+"""What a DI framework's FastAPI integration adds to a request, in µs, over the same endpoint wired by hand.
 
-Every variant is one FastAPI app with one ``GET /`` endpoint returning ``PlainTextResponse``; the app is called
-in-process through its ASGI interface (a minimal http scope, a ``receive`` giving an empty body, a ``send``
-that keeps the status), with no network and no server. The apps with ``DioxideMiddleware`` have their
-lifespan run first, as a server would. Each figure is the best over several runs of many requests, the
-variants interleaved so that a slow moment of the machine hits them all alike.
+    python benchmarks/fastapi_bench.py [--quick] [--rounds N] [--only NAME[,NAME...]]
 
-Variants (``A(B(C()))`` are three plain classes, each taking the next one in its constructor):
+One run measures, side by side: dioxide's ``Inject(T)`` (one FastAPI ``Depends`` per parameter) and its
+``@inject`` with ``Injected[T]`` (one hidden parameter for all), in the project's venv; and each peer
+listed in ``benchmarks/fastapi/peers.txt`` through its own FastAPI integration, in its own venv under
+``benchmarks/.envs/fastapi-<name>/`` (built on demand, with the project venv's own fastapi, starlette and
+pydantic versions pinned, so every column runs the same FastAPI).
 
-- ``hand: singleton``: the endpoint reads a service built once at import time.
-- ``hand: A(B(C()))``: the endpoint builds ``A(B(C()))`` itself.
-- ``Inject: singleton``: ``DioxideMiddleware`` + ``service: Service = Inject(Service)``, a singleton.
-- ``Inject: 3 singletons``: three ``Inject`` parameters (three FastAPI dependencies) in one endpoint.
-- ``Inject: request A(B(C()))``: ``DioxideMiddleware`` + ``a: A = Inject(A)``, all three REQUEST-scoped.
-- ``middleware only``: ``DioxideMiddleware``, and the endpoint builds ``A(B(C()))`` by hand (the cost of the
-  scope per request, without any ``Depends``).
-- ``hand Depends: A(B(C()))``: no dioxide; an ``async def`` dependency returning ``A(B(C()))`` through
-  ``Depends`` (what FastAPI itself charges for one dependency).
-
-Run: ``.venv/bin/python benchmarks/fastapi_bench.py`` (``--quick`` for a shorter run).
+Each column is one subprocess running ``benchmarks/fastapi/<name>_app.py``, which measures the hand-written
+baselines and the framework's variants in the same process with the same harness
+(``benchmarks/fastapi/_harness.py``: in-process ASGI calls, no network, best of N interleaved runs); a
+framework's figures are compared with the baselines of its own process. Scenarios: an endpoint receiving
+one singleton, three singletons, and a request-scoped ``A(B(C()))`` chain. ``--rounds N`` runs every column
+N times (default 2, or 1 with ``--quick``), alternating the order, and keeps each figure's best round.
 """
 
+from __future__ import annotations
+
 import argparse
-import asyncio
-import gc
+import datetime as dt
+import json
+import os
 import platform
+import subprocess
+import sys
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Annotated, Any
+from dataclasses import dataclass, field
+from pathlib import Path
 
-import fastapi
-from fastapi import Depends, FastAPI
-from fastapi.responses import PlainTextResponse
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+APPS_DIR = BENCH_DIR / "fastapi"
+ENVS_DIR = BENCH_DIR / ".envs"
+PEERS_FILE = APPS_DIR / "peers.txt"
+PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
+PINNED = ("fastapi", "starlette", "pydantic")  # taken from the project's venv, for every peer venv
+PIP_TIMEOUT = 900
+MODULE_TIMEOUT = 600
 
-import dioxide
-from dioxide import Container, Profile, Scope, service
-from dioxide.fastapi import DioxideMiddleware, Inject
-
-Message = MutableMapping[str, Any]
-ASGIApp = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
-
-SCOPE: dict[str, Any] = {
-    "type": "http",
-    "asgi": {"version": "3.0", "spec_version": "2.4"},
-    "http_version": "1.1",
-    "method": "GET",
-    "scheme": "http",
-    "path": "/",
-    "raw_path": b"/",
-    "root_path": "",
-    "query_string": b"",
-    "headers": [(b"host", b"bench")],
-    "server": ("bench", 80),
-    "client": ("127.0.0.1", 50000),
-}
-REQUEST: Message = {"type": "http.request", "body": b"", "more_body": False}
-
-
-class Outcome:
-    """What the app sent for the last request (checked once before timing)."""
-
-    status = 0
-    body = b""
-
-
-async def receive() -> Message:
-    return REQUEST
-
-
-async def send(message: Message) -> None:
-    if message["type"] == "http.response.start":
-        Outcome.status = message["status"]
-    elif message["type"] == "http.response.body":
-        Outcome.body = message.get("body", b"")
-
-
-# --------------------------------------------------------------------------------------------- the apps
-
-
-def _chain() -> tuple[type[Any], type[Any], type[Any]]:
-    class C:
-        pass
-
-    class B:
-        def __init__(self, c: C) -> None:
-            self.c = c
-
-    class A:
-        def __init__(self, b: B) -> None:
-            self.b = b
-
-    return A, B, C
-
-
-class Service:
-    def name(self) -> str:
-        return "service"
-
-
-def hand_singleton() -> FastAPI:
-    app = FastAPI()
-    built = Service()
-
-    @app.get("/")
-    async def endpoint():
-        return PlainTextResponse(built.name())
-
-    return app
-
-
-def hand_chain() -> FastAPI:
-    app = FastAPI()
-    A, B, C = _chain()
-
-    @app.get("/")
-    async def endpoint():
-        a = A(B(C()))
-        return PlainTextResponse(type(a.b.c).__name__)
-
-    return app
-
-
-def hand_depends_chain() -> FastAPI:
-    app = FastAPI()
-    A, B, C = _chain()
-
-    async def provide() -> Any:
-        return A(B(C()))
-
-    @app.get("/")
-    async def endpoint(a: Annotated[Any, Depends(provide)]):
-        return PlainTextResponse(type(a.b.c).__name__)
-
-    return app
-
-
-def _with_dioxide(app: FastAPI, profile: Profile | None = Profile.PRODUCTION) -> FastAPI:
-    app.add_middleware(DioxideMiddleware, profile=profile, container=Container())
-    return app
-
-
-def inject_singleton() -> FastAPI:
-    service(Service)
-    app = _with_dioxide(FastAPI())
-
-    @app.get("/")
-    async def endpoint(svc: Annotated[Service, Inject(Service)]):
-        return PlainTextResponse(svc.name())
-
-    return app
-
-
-def inject_three_singletons() -> FastAPI:
-    class Clock:
-        pass
-
-    class Settings:
-        pass
-
-    for cls in (Service, Clock, Settings):
-        service(cls)
-    app = _with_dioxide(FastAPI())
-
-    @app.get("/")
-    async def endpoint(
-        svc: Annotated[Service, Inject(Service)],
-        clock: Annotated[Clock, Inject(Clock)],
-        settings: Annotated[Settings, Inject(Settings)],
-    ):
-        return PlainTextResponse(svc.name())
-
-    return app
-
-
-def inject_request_chain() -> FastAPI:
-    A, B, C = _chain()
-    for cls in (A, B, C):
-        service(scope=Scope.REQUEST)(cls)
-    app = _with_dioxide(FastAPI())
-
-    @app.get("/")
-    async def endpoint(a: Annotated[A, Inject(A)]):
-        return PlainTextResponse(type(a.b.c).__name__)
-
-    return app
-
-
-def middleware_only_chain() -> FastAPI:
-    A, B, C = _chain()
-    app = _with_dioxide(FastAPI(), profile=None)  # nothing registered: no profile, no "zero components" warning
-
-    @app.get("/")
-    async def endpoint():
-        a = A(B(C()))
-        return PlainTextResponse(type(a.b.c).__name__)
-
-    return app
-
-
-# (label, app factory, baseline label, expected body)
-VARIANTS: list[tuple[str, Callable[[], FastAPI], str | None, bytes]] = [
-    ("hand: singleton", hand_singleton, None, b"service"),
-    ("hand: A(B(C()))", hand_chain, None, b"C"),
-    ("Inject: singleton", inject_singleton, "hand: singleton", b"service"),
-    ("Inject: 3 singletons", inject_three_singletons, "hand: singleton", b"service"),
-    ("Inject: request A(B(C()))", inject_request_chain, "hand: A(B(C()))", b"C"),
-    ("middleware only", middleware_only_chain, "hand: A(B(C()))", b"C"),
-    ("hand Depends: A(B(C()))", hand_depends_chain, "hand: A(B(C()))", b"C"),
+# (key suffix, row label, baseline key)
+SCENARIOS = [
+    ("singleton", "one singleton", "hand/singleton"),
+    ("three", "three singletons", "hand/singleton"),
+    ("request_chain", "request-scoped `A(B(C()))`", "hand/chain"),
 ]
+# Variants outside the main table: key -> (label, baseline key)
+EXTRAS = {
+    "hand/depends": ("no DI framework: a hand-written `async def` dependency returning `A(B(C()))`", "hand/chain"),
+    "dioxide/middleware": ("dioxide: `DioxideMiddleware` only (a scope per request), no `Depends`", "hand/chain"),
+    "wireup/singleton_plain_route": ("wireup: one singleton, routes without `WireupRoute`", "hand/singleton"),
+}
+LABELS = {"dishka": "dishka `@inject`", "wireup": "wireup `WireupRoute`", "that_depends": "that-depends `Depends`"}
 
 
-# -------------------------------------------------------------------------------------------- measuring
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
-async def _lifespan(app: ASGIApp) -> tuple[asyncio.Queue[Message], asyncio.Task[None]]:
-    """Run the app's lifespan startup, as a server does; the queue is used for the shutdown."""
-    to_app: asyncio.Queue[Message] = asyncio.Queue()
-    from_app: asyncio.Queue[Message] = asyncio.Queue()
-    scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": {}}
-    task = asyncio.create_task(app(scope, to_app.get, from_app.put))
-    await to_app.put({"type": "lifespan.startup"})
-    answer = await from_app.get()
-    if answer["type"] != "lifespan.startup.complete":
-        raise RuntimeError(answer.get("message", answer["type"]))
-    return to_app, task
+@dataclass
+class Module:
+    """One subprocess: a framework's module, the python that runs it, and what it reported."""
+
+    name: str
+    requirements: list[str] | None  # a peer's pinned requirements; None for dioxide (the project's venv)
+    python: Path | None = None
+    version: str = ""
+    fastapi: str = ""
+    python_version: str = ""
+    repeats: int = 0
+    target_seconds: float = 0.0
+    rounds: list[dict[str, float]] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    not_applicable: dict[str, str] = field(default_factory=dict)
+    failure: str | None = None
+
+    @property
+    def script(self) -> Path:
+        return APPS_DIR / f"{self.name}_app.py"
+
+    def best(self, key: str) -> float | None:
+        values = [r[key] for r in self.rounds if key in r]
+        return min(values) if values else None
 
 
-async def _requests(app: ASGIApp, n: int) -> float:
-    scope = SCOPE
-    start = time.perf_counter()
-    for _ in range(n):
-        await app(dict(scope), receive, send)
-    return time.perf_counter() - start
+@dataclass
+class Column:
+    label: str
+    module: Module
+    prefix: str
 
 
-async def _measure_all(target: float, repeats: int) -> dict[str, float]:
-    apps: dict[str, ASGIApp] = {}
-    lifespans = []
-    for label, factory, _, expected in VARIANTS:
-        dioxide._clear_registry()
-        app = factory()
-        lifespans.append(await _lifespan(app))
-        Outcome.status, Outcome.body = 0, b""
-        await app(dict(SCOPE), receive, send)
-        if (Outcome.status, Outcome.body) != (200, expected):
-            raise AssertionError(f"{label}: got {Outcome.status} {Outcome.body!r}, expected 200 {expected!r}")
-        apps[label] = app
-
-    counts: dict[str, int] = {}
-    for label, app in apps.items():  # calibrate: about `target` seconds per run
-        n = 100
-        while (elapsed := await _requests(app, n)) < target / 5:
-            n *= 2
-        counts[label] = max(100, round(n * target / elapsed))
-
-    best = dict.fromkeys(apps, float("inf"))
-    for _ in range(repeats):
-        for label, app in apps.items():
-            gc.collect()
-            elapsed = await _requests(app, counts[label])
-            best[label] = min(best[label], elapsed / counts[label] * 1e6)
-
-    for to_app, task in lifespans:
-        await to_app.put({"type": "lifespan.shutdown"})
-        await task
-    return best
+# ------------------------------------------------------------------------------------ environments
 
 
-def table(best: dict[str, float]) -> str:
-    rows = [
-        "| variant | µs / request | added µs | over |",
-        "|---|---:|---:|---|",
-    ]
-    for label, _, baseline, _ in VARIANTS:
-        added = f"{best[label] - best[baseline]:+.1f}" if baseline else "—"
-        rows.append(f"| {label} | {best[label]:.1f} | {added} | {baseline or 'baseline'} |")
-    return "\n".join(rows)
+def read_peers() -> list[tuple[str, list[str]]]:
+    peers = []
+    for raw in PEERS_FILE.read_text().splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            name, *requirements = line.split()
+            peers.append((name, requirements))
+    return peers
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="shorter runs, fewer repeats (about 5 s)")
-    args = parser.parse_args()
-    target, repeats = (0.1, 5) if args.quick else (0.3, 9)
-    best = asyncio.run(_measure_all(target, repeats))
-    print(
-        f"FastAPI {fastapi.__version__}, CPython {platform.python_version()}, "
-        f"best of {repeats} runs of ~{target} s per variant, in-process ASGI\n"
+def _tail(text: str, lines: int = 6) -> str:
+    return "\n".join([line for line in text.strip().splitlines() if line.strip()][-lines:])
+
+
+def project_facts() -> dict[str, str]:
+    """The project venv's Python version and pinned packages' versions (every peer venv gets the same)."""
+    code = (
+        "import importlib.metadata as m, json, sys; "
+        f"print(json.dumps({{'python': sys.version.split()[0], **{{n: m.version(n) for n in {PINNED!r}}}}}))"
     )
-    print(table(best))
+    out = subprocess.run([str(PROJECT_PYTHON), "-c", code], capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def ensure_env(name: str, requirements: list[str], facts: dict[str, str]) -> Path:
+    """The python of the peer's venv, (re)built when its stamp does not match; raises on failure."""
+    env = ENVS_DIR / f"fastapi-{name}"
+    python, stamp = env / "bin" / "python", env / ".bench-stamp"
+    wanted_requirements = [*requirements, *(f"{package}=={facts[package]}" for package in PINNED)]
+    wanted = json.dumps({"requirements": wanted_requirements, "python": facts["python"]})
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return python
+    log(f"[env] {name}: building {env.relative_to(REPO)} with {' '.join(wanted_requirements)}")
+    ENVS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
+    made = subprocess.run(
+        [str(PROJECT_PYTHON), "-m", "venv", "--clear", str(env)], capture_output=True, text=True, check=False
+    )
+    if made.returncode != 0:
+        raise RuntimeError(f"venv creation failed: {_tail(made.stderr or made.stdout)}")
+    command = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *wanted_requirements]
+    try:
+        pip = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError(f"pip install timed out after {PIP_TIMEOUT} s") from exc
+    if pip.returncode != 0:
+        output = pip.stderr or pip.stdout
+        errors = [line for line in output.splitlines() if line.startswith("ERROR")]
+        raise RuntimeError(f"pip install failed: {_tail(chr(10).join(errors) or output)}")
+    stamp.write_text(wanted)
+    return python
+
+
+# ------------------------------------------------------------------------------------------ running
+
+
+def run_module(module: Module, quick: bool) -> None:
+    assert module.python is not None
+    command = [str(module.python), str(module.script), *(["--quick"] if quick else [])]
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}}
+    try:
+        proc = subprocess.run(
+            command, capture_output=True, text=True, cwd=REPO, env=env, timeout=MODULE_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired:
+        module.failure = module.failure or f"timed out after {MODULE_TIMEOUT} s"
+        return
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        if not module.rounds:
+            module.failure = _tail(proc.stderr or proc.stdout, 1) or f"exit code {proc.returncode}"
+        log(_tail(proc.stderr, 20))
+        return
+    if proc.stderr.strip():
+        log(f"[{module.name}] stderr:\n{_tail(proc.stderr, 10)}")
+    report = json.loads(lines[-1])
+    module.version, module.fastapi = report["version"], report["fastapi"]
+    module.python_version, module.repeats = report["python"], report["repeats"]
+    module.target_seconds = report["target_seconds"]
+    module.rounds.append(report["results"])
+    module.errors.update(report["errors"])
+    module.not_applicable.update(report["not_applicable"])
+
+
+# ------------------------------------------------------------------------------------------- report
+
+
+def cell(module: Module, key: str, baseline: str) -> str:
+    if module.failure is not None:
+        return "n/a (see notes)"
+    value, base = module.best(key), module.best(baseline)
+    if value is None or base is None:
+        if key in module.not_applicable:
+            return "n/a (see notes)"
+        return "error (see notes)" if key in module.errors else "n/a"
+    return f"{value - base:+.1f} ({value:.1f})"
+
+
+def tables(columns: list[Column], modules: list[Module]) -> str:
+    header = "| scenario | " + " | ".join(c.label for c in columns) + " |"
+    rule = "|---|" + "---:|" * len(columns)
+    rows = [header, rule]
+    for suffix, label, baseline in SCENARIOS:
+        cells = [cell(c.module, f"{c.prefix}/{suffix}", baseline) for c in columns]
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    def hand(column: Column) -> str:
+        single, chain = column.module.best("hand/singleton"), column.module.best("hand/chain")
+        return "n/a" if single is None or chain is None else f"{single:.1f} / {chain:.1f}"
+
+    rows.append("| *hand-written endpoint, µs: singleton / `A(B(C()))`* | " + " | ".join(map(hand, columns)) + " |")
+
+    extra = ["| other variant | process | added µs (µs / request) |", "|---|---|---:|"]
+    for key, (label, baseline) in EXTRAS.items():
+        for module in modules:
+            if module.best(key) is not None or key in module.errors:
+                extra.append(f"| {label} | {module.name.replace('_', '-')} | {cell(module, key, baseline)} |")
+    return "\n".join(rows) + "\n\n" + "\n".join(extra)
+
+
+def notes(modules: list[Module]) -> list[str]:
+    out = []
+    for module in modules:
+        if module.failure is not None:
+            out.append(f"- {module.name}: not measured: {' '.join(module.failure.split())}")
+        for key, reason in module.not_applicable.items():
+            out.append(f"- {module.name}, `{key}`: n/a: {reason}")
+        for key, error in module.errors.items():
+            if module.best(key) is None:
+                out.append(f"- {module.name}, `{key}`: error: {' '.join(error.split())}")
+    spreads = [
+        (max(values) / min(values) - 1, f"{module.name} `{key}`")
+        for module in modules
+        for key in {k for r in module.rounds for k in r}
+        if len(values := [r[key] for r in module.rounds if key in r]) > 1
+    ]
+    if spreads:
+        spread, where = max(spreads)
+        out.append(
+            f"- Largest difference between two rounds of one figure: {spread:.0%} ({where}); "
+            "each figure keeps its best round."
+        )
+    return out
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def facts(modules: list[Module], facts_: dict[str, str], rounds: int) -> list[str]:
+    measured = next((m for m in modules if m.rounds), modules[0])
+    versions = ", ".join(f"{m.name.replace('_', '-')} {m.version or 'n/a'}" for m in modules)
+    fastapis = ", ".join(sorted({m.fastapi for m in modules if m.fastapi})) or "n/a"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    return [
+        f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+        f"- CPU: {cpu_model()} ({os.cpu_count()} logical cores); CPython {facts_['python']}",
+        f"- FastAPI {fastapis} in every process (starlette {facts_['starlette']}, pydantic {facts_['pydantic']})",
+        f"- Frameworks: {versions}",
+        f"- Method: best of {measured.repeats} interleaved runs of ~{measured.target_seconds:g} s per variant, "
+        f"best of {rounds} round{'s' if rounds > 1 else ''}",
+        f"- Load average at the end (1, 5, 15 min): {load}",
+    ]
+
+
+# --------------------------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="shorter runs, fewer repeats, one round")
+    parser.add_argument("--rounds", type=int, default=0, metavar="N", help="rounds (default: 2, or 1 with --quick)")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME", help="dioxide and/or peer names")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    facts_ = project_facts()
+
+    modules = [Module("dioxide", None, python=PROJECT_PYTHON)]
+    modules += [Module(name, requirements) for name, requirements in read_peers()]
+    only = {name for value in args.only for name in value.split(",") if name}
+    if only - {m.name for m in modules}:
+        log(f"unknown --only name(s): {', '.join(sorted(only - {m.name for m in modules}))}")
+        return 2
+    if only:
+        modules = [m for m in modules if m.name in only]
+    for module in modules:
+        if module.requirements is not None:
+            try:
+                module.python = ensure_env(module.name, module.requirements, facts_)
+            except Exception as exc:
+                module.failure = f"install failed: {exc}"
+                log(f"[env] {module.name}: {module.failure}")
+
+    rounds = args.rounds or (1 if args.quick else 2)
+    for number in range(1, rounds + 1):
+        for module in modules if number % 2 else list(reversed(modules)):
+            if module.failure is None:
+                log(f"[round {number}/{rounds}] {module.name} ...")
+                run_module(module, args.quick)
+
+    columns = []
+    for module in modules:
+        if module.name == "dioxide":
+            columns += [Column("dioxide `Inject`", module, "Inject"), Column("dioxide `@inject`", module, "@inject")]
+        else:
+            columns.append(Column(LABELS.get(module.name, module.name.replace("_", "-")), module, module.name))
+    print("Added µs per request over the hand-written endpoint of the same process (µs per request in parentheses)\n")
+    print("\n".join(facts(modules, facts_, rounds)) + "\n")
+    print(tables(columns, modules))
+    extra = notes(modules)
+    if extra:
+        print("\n" + "\n".join(extra))
+    log(f"total {time.perf_counter() - started:.1f} s")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

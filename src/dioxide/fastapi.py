@@ -12,7 +12,10 @@ pure ASGI middleware that:
 
 ``Inject(T)`` is an ``async def`` FastAPI dependency resolving ``T`` from that scope: REQUEST-scoped
 components are shared within one request and disposed after it, singletons come from the container.
-Nothing here runs an event loop of its own.
+
+``@inject`` with ``Injected[T]`` parameters (from ``dioxide._fastapi_inject``) resolves all of an endpoint's
+components through one hidden parameter instead of one ``Depends`` each. Nothing here runs an event loop of
+its own.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import traceback
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from dioxide._fastapi_inject import Injected, inject
 from dioxide._typing import ComponentType
 from dioxide.container import Container
 from dioxide.container import container as _global_container
@@ -226,4 +230,4 @@ def _describe(error: BaseException) -> str:
     return "".join(traceback.format_exception(error))
 
 
-__all__ = ["DioxideMiddleware", "Inject", "configure_dioxide"]
+__all__ = ["DioxideMiddleware", "Inject", "Injected", "configure_dioxide", "inject"]
