@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy.engine import URL, make_url
 
 from dioxide.sqlalchemy.testing import create_database, drop_database
+from dioxide.testing import isolated_registry
 from tests.database.backends import (
     BACKENDS,
     SQL_BACKENDS,
@@ -125,3 +126,10 @@ def pg_cluster() -> Iterator[PgCluster]:
         )
     finally:
         subprocess.run([str(PG_CLUSTER_SCRIPT), "destroy", directory], capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def clean_registry() -> Iterator[None]:
+    """Adapters declared by a test are forgotten after it; the previous registrations come back."""
+    with isolated_registry():
+        yield

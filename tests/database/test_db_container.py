@@ -10,10 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dioxide import Container, Profile, _clear_registry
-from dioxide._registry import _component_registry
-from dioxide.adapter import _adapter_registry
-from dioxide.lifecycle import _lifecycle_registry
+from dioxide import Container, Profile
 from dioxide.sqlalchemy import (
     DatabaseConfigError,
     DatabasePort,
@@ -22,6 +19,7 @@ from dioxide.sqlalchemy import (
     FakeDatabase,
     SQLAlchemyDatabase,
 )
+from dioxide.testing import isolated_registry
 from tests.database.app_example import wiring
 from tests.database.app_example.domain import EmailAlreadyRegisteredError, User
 from tests.database.app_example.orm import Base
@@ -35,15 +33,8 @@ SECRET = "c0ntainer-secret"
 @pytest.fixture(autouse=True)
 def declared() -> Iterator[dict[str, type]]:
     """Register the example's adapters on clean registries; put the previous registrations back after."""
-    registries = (_component_registry, _adapter_registry, _lifecycle_registry)
-    saved = [list(registry) for registry in registries]
-    _clear_registry()
-    try:
+    with isolated_registry():
         yield wiring.declare()
-    finally:
-        _clear_registry()
-        for registry, items in zip(registries, saved, strict=True):
-            registry.update(items)
 
 
 @pytest.fixture

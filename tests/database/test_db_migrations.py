@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -27,10 +27,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
-from dioxide import Container, Profile, _clear_registry, adapter
-from dioxide._registry import _component_registry
-from dioxide.adapter import _adapter_registry
-from dioxide.lifecycle import _lifecycle_registry
+from dioxide import Container, Profile, adapter
 from dioxide.sqlalchemy import (
     AlembicMigrations,
     DatabaseConfigError,
@@ -378,17 +375,3 @@ class DescribeEnvironment:
             db = container.resolve(DatabasePort)
             assert isinstance(db, Database)
             assert await rows(db, "SELECT count(*) FROM items") == [(0,)]
-
-
-@pytest.fixture
-def clean_registry() -> Iterator[None]:
-    """Adapters declared by a test are forgotten after it; the previous registrations come back."""
-    registries = (_component_registry, _adapter_registry, _lifecycle_registry)
-    saved = [list(registry) for registry in registries]
-    _clear_registry()
-    try:
-        yield
-    finally:
-        _clear_registry()
-        for registry, items in zip(registries, saved, strict=True):
-            registry.update(items)

@@ -22,10 +22,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from dioxide import Container, Profile, _clear_registry, adapter
-from dioxide._registry import _component_registry
-from dioxide.adapter import _adapter_registry
-from dioxide.lifecycle import _lifecycle_registry
+from dioxide import Container, Profile, adapter
 from dioxide.sqlalchemy import (
     DatabaseConfigError,
     DatabaseSettings,
@@ -516,17 +513,3 @@ class DescribeSettings:
         MirrorReadDatabase(FakeDatabase()).read_after(None)
         with pytest.raises(ValueError):
             MirrorReadDatabase(FakeDatabase()).read_after("garbage")
-
-
-@pytest.fixture
-def clean_registry() -> Iterator[None]:
-    """Adapters declared by a test are forgotten after it; the previous registrations come back."""
-    registries = (_component_registry, _adapter_registry, _lifecycle_registry)
-    saved = [list(registry) for registry in registries]
-    _clear_registry()
-    try:
-        yield
-    finally:
-        _clear_registry()
-        for registry, items in zip(registries, saved, strict=True):
-            registry.update(items)
