@@ -208,7 +208,21 @@ class AmbiguousAdapterError(DioxideError, ValueError):
     docs_url = f"{_TROUBLESHOOTING}/ambiguous-adapter.html"
 
 
-class ContainerValidationError(ResolutionError, ExceptionGroup):
+class _ErrorGroup(DioxideError, ExceptionGroup):
+    """A dioxide error that is also an ``ExceptionGroup`` of the errors it reports."""
+
+    def __new__(cls, message: str, errors: Sequence[Exception]) -> Self:
+        return super().__new__(cls, message, list(errors))
+
+    def __init__(self, message: str, errors: Sequence[Exception]) -> None:
+        DioxideError.__init__(self, message)
+        self.errors: list[Exception] = list(errors)
+
+    def derive(self, excs: Sequence[Exception]) -> Self:  # type: ignore[override]
+        return type(self)(self.message, list(excs))
+
+
+class ContainerValidationError(ResolutionError, _ErrorGroup):
     """Every problem found in a container's graph, reported at once.
 
     It is also an ``ExceptionGroup`` of the individual errors, so ``except* CircularDependencyError`` (or
@@ -218,39 +232,20 @@ class ContainerValidationError(ResolutionError, ExceptionGroup):
     title = "Invalid Container"
     docs_url = f"{_TROUBLESHOOTING}/"
 
-    def __new__(cls, message: str, errors: Sequence[DioxideError]) -> Self:
-        return super().__new__(cls, message, list(errors))
-
-    def __init__(self, message: str, errors: Sequence[DioxideError]) -> None:
-        DioxideError.__init__(self, message)
-        self.errors: list[DioxideError] = list(errors)
-
-    def derive(self, excs: Sequence[Exception]) -> ContainerValidationError:  # type: ignore[override]
-        return ContainerValidationError(self.message, [e for e in excs if isinstance(e, DioxideError)])
-
     def _message_text(self) -> str:
         parts = [self.message]
         for number, error in enumerate(self.errors, 1):
-            text = f"{error.title}: {error._message_text()}".replace("\n", "\n     ")
-            parts.append(f"  {number}. {text}")
+            title = error.title if isinstance(error, DioxideError) else type(error).__name__
+            body = error._message_text() if isinstance(error, DioxideError) else str(error)
+            parts.append(f"  {number}. {title}: {body}".replace("\n", "\n     "))
         return "\n".join(parts)
 
 
-class LifecycleError(DioxideError, ExceptionGroup):
+class LifecycleError(_ErrorGroup):
     """One or more ``dispose()`` calls failed; every component was still given its chance to clean up."""
 
     title = "Lifecycle Error"
     docs_url = f"{_TROUBLESHOOTING}/lifecycle-error.html"
-
-    def __new__(cls, message: str, errors: Sequence[Exception]) -> Self:
-        return super().__new__(cls, message, list(errors))
-
-    def __init__(self, message: str, errors: Sequence[Exception]) -> None:
-        DioxideError.__init__(self, message)
-        self.errors: list[Exception] = list(errors)
-
-    def derive(self, excs: Sequence[Exception]) -> LifecycleError:  # type: ignore[override]
-        return LifecycleError(self.message, list(excs))
 
     def _message_text(self) -> str:
         parts = [self.message]
