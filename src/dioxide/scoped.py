@@ -11,7 +11,7 @@ reverse order when it closes, also when the body raised.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -68,19 +68,14 @@ class ScopedContainer(dict[Any, Any]):
 
     __slots__ = ()
     _parent: ClassVar[Container]
-    _providers: ClassVar[dict[Any, Callable[[Any], Any]]]
     _shared: ClassVar[_Shared]
 
-    def resolve(self, component_type: ComponentType[T]) -> T:
-        """The component for ``component_type``: REQUEST ones cached in this scope, singletons shared."""
-        return self._parent._compiler.scoped(component_type)(self)  # type: ignore[no-any-return]
+    if TYPE_CHECKING:  # implemented per container by scope_class_for, bound to its providers
 
-    if TYPE_CHECKING:
+        def resolve(self, component_type: ComponentType[T]) -> T:
+            """The component for ``component_type``: REQUEST ones cached in this scope, singletons shared."""
 
         def __getitem__(self, component_type: ComponentType[T]) -> T: ...
-
-    def __missing__(self, key: Any) -> Any:
-        return self.resolve(key)
 
     # A scope is a container, not a mapping users compare or test for emptiness.
     __eq__ = object.__eq__
@@ -181,6 +176,7 @@ def scope_class_for(container: Container) -> type[ScopedContainer]:
     base_aenter, base_aexit = ScopedContainer.__aenter__, ScopedContainer.__aexit__
 
     def resolve(self: ScopedContainer, component_type: Any) -> Any:
+        """The component for ``component_type``: REQUEST ones cached in this scope, singletons shared."""
         try:
             provider = providers[component_type]
         except KeyError:  # first resolution since the last change: compile (or raise the resolution error)
@@ -215,7 +211,6 @@ def scope_class_for(container: Container) -> type[ScopedContainer]:
         "__module__": __name__,
         "__qualname__": "ScopedContainer",
         "_parent": container,
-        "_providers": providers,
         "_shared": shared,
         "resolve": resolve,
         "__missing__": __missing__,
