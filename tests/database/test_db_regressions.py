@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -62,4 +64,30 @@ class DescribeReadSessionHook:
                 await call
             assert len(reads) == len(calls)
         finally:
+            await db.dispose()
+
+
+class DescribeSwitchingToWal:
+    async def it_waits_for_another_connection_instead_of_failing_with_database_is_locked(self, tmp_path: Path) -> None:
+        """Instances opening a new SQLite file at once: SQLite refuses the WAL switch while another holds it."""
+        path = tmp_path / "app.db"
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("CREATE TABLE t (x INTEGER)")
+        holder.execute("BEGIN IMMEDIATE")  # a writer (another instance migrating): no journal mode change now
+        holder.execute("INSERT INTO t VALUES (1)")
+
+        async def release_soon() -> None:
+            await asyncio.sleep(0.2)
+            holder.execute("COMMIT")
+
+        db = SQLAlchemyDatabase(DatabaseSettings(f"sqlite+aiosqlite:///{path}"))
+        release = asyncio.create_task(release_soon())
+        try:
+            await db.initialize()
+            async with db.engine.connect() as connection:
+                mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar_one()
+            assert mode == "wal"
+        finally:
+            await release
+            holder.close()
             await db.dispose()

@@ -17,11 +17,13 @@ are always serializable: an ``isolation_level`` asked for is accepted and has no
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Final
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import await_only
 
 BEGIN_OPTION: Final = "dioxide_sqlite_begin"
 """Execution option read when a transaction begins: ``"DEFERRED"`` or ``"READ ONLY"`` (default IMMEDIATE)."""
@@ -35,6 +37,27 @@ def is_file_database(url: URL) -> bool:
     return database not in ("", ":memory:") and url.query.get("mode") != "memory"
 
 
+def _use_wal(cursor: Any, attempts: int = 100) -> None:
+    """Switch a file database to WAL once (the mode persists in the file).
+
+    SQLite refuses the switch at once ("database is locked", without waiting) while another connection is
+    writing, which happens when several instances open a new file at the same moment and one of them is
+    already migrating it. So: nothing to do when another connection already switched it; otherwise retry briefly.
+    """
+    for _ in range(attempts):
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except Exception as error:
+            if "locked" not in str(error):
+                raise
+            await_only(asyncio.sleep(0.02))
+    cursor.execute("PRAGMA journal_mode = WAL")  # the last try reports the error
+
+
 def install(engine: AsyncEngine, *, wal: bool) -> None:
     """Attach the connection and transaction events described in the module doc to ``engine``."""
     sync_engine = engine.sync_engine
@@ -45,7 +68,7 @@ def install(engine: AsyncEngine, *, wal: bool) -> None:
         try:
             cursor.execute("PRAGMA foreign_keys = ON")
             if wal:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cursor)
         finally:
             cursor.close()
 
