@@ -22,12 +22,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from _envs import cpu_model, ensure_env, log, read_peers, tail  # next to this script
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -36,7 +37,6 @@ ENVS_DIR = BENCH_DIR / ".envs"
 PEERS_FILE = APPS_DIR / "peers.txt"
 PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
 PINNED = ("fastapi", "starlette", "pydantic")  # taken from the project's venv, for every peer venv
-PIP_TIMEOUT = 900
 MODULE_TIMEOUT = 600
 
 # (key suffix, row label, baseline key)
@@ -52,10 +52,6 @@ EXTRAS = {
     "wireup/singleton_plain_route": ("wireup: one singleton, routes without `WireupRoute`", "hand/singleton"),
 }
 LABELS = {"dishka": "dishka `@inject`", "wireup": "wireup `WireupRoute`", "that_depends": "that-depends `Depends`"}
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -94,20 +90,6 @@ class Column:
 # ------------------------------------------------------------------------------------ environments
 
 
-def read_peers() -> list[tuple[str, list[str]]]:
-    peers = []
-    for raw in PEERS_FILE.read_text().splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if line:
-            name, *requirements = line.split()
-            peers.append((name, requirements))
-    return peers
-
-
-def _tail(text: str, lines: int = 6) -> str:
-    return "\n".join([line for line in text.strip().splitlines() if line.strip()][-lines:])
-
-
 def project_facts() -> dict[str, str]:
     """The project venv's Python version and pinned packages' versions (every peer venv gets the same)."""
     code = (
@@ -116,35 +98,6 @@ def project_facts() -> dict[str, str]:
     )
     out = subprocess.run([str(PROJECT_PYTHON), "-c", code], capture_output=True, text=True, check=True).stdout
     return json.loads(out)
-
-
-def ensure_env(name: str, requirements: list[str], facts: dict[str, str]) -> Path:
-    """The python of the peer's venv, (re)built when its stamp does not match; raises on failure."""
-    env = ENVS_DIR / f"fastapi-{name}"
-    python, stamp = env / "bin" / "python", env / ".bench-stamp"
-    wanted_requirements = [*requirements, *(f"{package}=={facts[package]}" for package in PINNED)]
-    wanted = json.dumps({"requirements": wanted_requirements, "python": facts["python"]})
-    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
-        return python
-    log(f"[env] {name}: building {env.relative_to(REPO)} with {' '.join(wanted_requirements)}")
-    ENVS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp.unlink(missing_ok=True)
-    made = subprocess.run(
-        [str(PROJECT_PYTHON), "-m", "venv", "--clear", str(env)], capture_output=True, text=True, check=False
-    )
-    if made.returncode != 0:
-        raise RuntimeError(f"venv creation failed: {_tail(made.stderr or made.stdout)}")
-    command = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *wanted_requirements]
-    try:
-        pip = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise RuntimeError(f"pip install timed out after {PIP_TIMEOUT} s") from exc
-    if pip.returncode != 0:
-        output = pip.stderr or pip.stdout
-        errors = [line for line in output.splitlines() if line.startswith("ERROR")]
-        raise RuntimeError(f"pip install failed: {_tail(chr(10).join(errors) or output)}")
-    stamp.write_text(wanted)
-    return python
 
 
 # ------------------------------------------------------------------------------------------ running
@@ -164,11 +117,11 @@ def run_module(module: Module, quick: bool) -> None:
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
         if not module.rounds:
-            module.failure = _tail(proc.stderr or proc.stdout, 1) or f"exit code {proc.returncode}"
-        log(_tail(proc.stderr, 20))
+            module.failure = tail(proc.stderr or proc.stdout, 1) or f"exit code {proc.returncode}"
+        log(tail(proc.stderr, 20))
         return
     if proc.stderr.strip():
-        log(f"[{module.name}] stderr:\n{_tail(proc.stderr, 10)}")
+        log(f"[{module.name}] stderr:\n{tail(proc.stderr, 10)}")
     report = json.loads(lines[-1])
     module.version, module.fastapi = report["version"], report["fastapi"]
     module.python_version, module.repeats = report["python"], report["repeats"]
@@ -239,16 +192,6 @@ def notes(modules: list[Module]) -> list[str]:
     return out
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def facts(modules: list[Module], facts_: dict[str, str], rounds: int) -> list[str]:
     measured = next((m for m in modules if m.rounds), modules[0])
     versions = ", ".join(f"{m.name.replace('_', '-')} {m.version or 'n/a'}" for m in modules)
@@ -278,7 +221,7 @@ def main() -> int:
     facts_ = project_facts()
 
     modules = [Module("dioxide", None, python=PROJECT_PYTHON)]
-    modules += [Module(name, requirements) for name, requirements in read_peers()]
+    modules += [Module(name, requirements) for name, requirements in read_peers(PEERS_FILE)]
     only = {name for value in args.only for name in value.split(",") if name}
     if only - {m.name for m in modules}:
         log(f"unknown --only name(s): {', '.join(sorted(only - {m.name for m in modules}))}")
@@ -288,7 +231,9 @@ def main() -> int:
     for module in modules:
         if module.requirements is not None:
             try:
-                module.python = ensure_env(module.name, module.requirements, facts_)
+                pinned = [f"{package}=={facts_[package]}" for package in PINNED]
+                env = ENVS_DIR / f"fastapi-{module.name}"
+                module.python = ensure_env(env, [*module.requirements, *pinned], PROJECT_PYTHON)
             except Exception as exc:
                 module.failure = f"install failed: {exc}"
                 log(f"[env] {module.name}: {module.failure}")

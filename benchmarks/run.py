@@ -35,9 +35,9 @@ README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
 
 sys.path.insert(0, str(FRAMEWORKS_DIR))
+from _envs import cpu_model, ensure_env, log, read_peers, tail  # noqa: E402  (next to this script)
 from _timing import SCENARIOS  # noqa: E402  (standard library only, shared with the framework modules)
 
-PIP_TIMEOUT = 900
 MODULE_TIMEOUT = 300
 CELL_ERROR_CHARS = 60
 
@@ -50,17 +50,13 @@ SCENARIO_LABELS = {
 }
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 @dataclass
 class Column:
     """One framework: where it runs, and what it reported."""
 
     name: str
     label: str
-    requirement: str | None  # the pinned pip requirement, for peers
+    requirements: list[str] | None  # the pinned pip requirements, for peers
     python: Path | None = None
     version: str = ""
     python_version: str = ""  # as the module reported it
@@ -81,63 +77,6 @@ class Column:
 
 
 # ------------------------------------------------------------------------------------ environments
-
-
-def read_peers() -> list[tuple[str, str]]:
-    peers = []
-    for raw in PEERS_FILE.read_text().splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        name, requirement = line.split(None, 1)
-        peers.append((name, requirement.strip()))
-    return peers
-
-
-def _tail(text: str, lines: int = 6) -> str:
-    kept = [line for line in text.strip().splitlines() if line.strip()]
-    return "\n".join(kept[-lines:])
-
-
-def ensure_env(name: str, requirement: str) -> Path:
-    """Return the python of the peer's venv, building it if its stamp does not match; raise on failure."""
-    env = ENVS_DIR / name
-    python = env / "bin" / "python"
-    stamp = env / ".bench-stamp"
-    # Build from the interpreter that runs hand-written code and dioxide, so every column runs one Python.
-    creator = str(PROJECT_PYTHON) if PROJECT_PYTHON.exists() else sys.executable
-    version = subprocess.run(
-        [creator, "-c", "import sys; print(sys.version.split()[0])"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    wanted = json.dumps({"requirement": requirement, "python": version})
-    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
-        return python
-    log(f"[env] {name}: building {env.relative_to(REPO)} with {requirement}")
-    ENVS_DIR.mkdir(parents=True, exist_ok=True)
-    if stamp.exists():
-        stamp.unlink()
-    made = subprocess.run([creator, "-m", "venv", "--clear", str(env)], capture_output=True, text=True, check=False)
-    if made.returncode != 0:
-        raise RuntimeError(f"venv creation failed: {_tail(made.stderr or made.stdout)}")
-    try:
-        pip = subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement],
-            capture_output=True,
-            text=True,
-            timeout=PIP_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise RuntimeError(f"pip install {requirement} timed out after {PIP_TIMEOUT} s") from exc
-    if pip.returncode != 0:
-        output = pip.stderr or pip.stdout
-        errors = [line for line in output.splitlines() if line.startswith("ERROR")]
-        raise RuntimeError(f"pip install {requirement} failed: {_tail(chr(10).join(errors) or output)}")
-    stamp.write_text(wanted)
-    return python
 
 
 # ------------------------------------------------------------------------------------------ running
@@ -178,12 +117,12 @@ def run_column(column: Column, *, quick: bool, scenarios: list[str]) -> None:
                 pass
             break
     if proc.returncode != 0 or report is None:
-        _fail(column, _tail(proc.stderr or proc.stdout, 1) or f"exit code {proc.returncode}")
+        _fail(column, tail(proc.stderr or proc.stdout, 1) or f"exit code {proc.returncode}")
         if proc.stderr:
-            log(_tail(proc.stderr, 20))
+            log(tail(proc.stderr, 20))
         return
     if proc.stderr.strip():
-        log(f"[{column.name}] stderr:\n{_tail(proc.stderr, 20)}")
+        log(f"[{column.name}] stderr:\n{tail(proc.stderr, 20)}")
     column.version = report.get("version", "")
     column.python_version = report.get("python", "")
     column.repeats = int(report.get("repeats", 0))
@@ -276,16 +215,6 @@ def largest_spread(columns: list[Column]) -> str:
     )
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def machine_facts(columns: list[Column], quick: bool) -> list[str]:
     versions = ", ".join(f"{c.label} {c.version or 'n/a'}" for c in columns[1:])
     measured = next((c for c in columns if c.results), columns[0])
@@ -344,13 +273,13 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     started = time.perf_counter()
-    peers = read_peers()
+    peers = read_peers(PEERS_FILE)
     project_python = PROJECT_PYTHON if PROJECT_PYTHON.exists() else None
 
     columns = [
         Column("handwritten", "hand-written", None, python=project_python or Path(sys.executable)),
         Column("dioxide", "dioxide", None, python=project_python),
-        *(Column(name, name.replace("_", "-"), requirement) for name, requirement in peers),
+        *(Column(name, name.replace("_", "-"), requirements) for name, requirements in peers),
     ]
     if project_python is None:
         columns[1].failure = f"{PROJECT_PYTHON.relative_to(REPO)} not found (run `make` first)"
@@ -367,10 +296,12 @@ def main() -> int:
         columns = [c for c in columns if c.name == "handwritten" or c.name in only_frameworks]
 
     for column in columns:
-        if column.requirement is None or column.failure is not None:
+        if column.requirements is None or column.failure is not None:
             continue
         try:
-            column.python = ensure_env(column.name, column.requirement)
+            column.python = ensure_env(
+                ENVS_DIR / column.name, column.requirements, project_python or Path(sys.executable)
+            )
         except Exception as exc:
             column.failure = f"install failed: {exc}"
             log(f"[env] {column.name}: {column.failure}")
