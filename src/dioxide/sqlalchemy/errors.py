@@ -85,10 +85,15 @@ class ConstraintViolationError(RepositoryError):
         if self.columns:
             joined = ", ".join(self.columns)
             where += f".{joined}" if len(self.columns) == 1 else f".({joined})"
-        text = f"{self.kind} violation on {where}"
-        if self.constraint:
-            text += f" (constraint {self.constraint!r})"
-        return text
+        return self._named(f"{self.kind} violation on {where}", "constraint")
+
+    def _named(self, text: str, label: str) -> str:
+        """``text``, followed by the constraint's name when it is known."""
+        return f"{text} ({label} {self.constraint!r})" if self.constraint else text
+
+    @property
+    def _where(self) -> str:
+        return self.table or "the table"
 
 
 class DuplicateError(ConstraintViolationError):
@@ -97,11 +102,8 @@ class DuplicateError(ConstraintViolationError):
     kind = "unique"
 
     def _describe(self) -> str:
-        where = self.table or "the table"
-        text = f"a row with the same {_columns_phrase(self.columns)} already exists in {where}"
-        if self.constraint:
-            text += f" (unique constraint {self.constraint!r})"
-        return text
+        text = f"a row with the same {_columns_phrase(self.columns)} already exists in {self._where}"
+        return self._named(text, "unique constraint")
 
 
 class ReferenceViolationError(ConstraintViolationError):
@@ -114,22 +116,15 @@ class MissingReferenceError(ReferenceViolationError):
     """The row refers (by foreign key) to a row that does not exist."""
 
     def _describe(self) -> str:
-        where = self.table or "the table"
-        text = f"{_columns_phrase(self.columns)} in {where} refers to a row that does not exist"
-        if self.constraint:
-            text += f" (foreign key {self.constraint!r})"
-        return text
+        text = f"{_columns_phrase(self.columns)} in {self._where} refers to a row that does not exist"
+        return self._named(text, "foreign key")
 
 
 class StillReferencedError(ReferenceViolationError):
     """The row cannot be deleted (or its key changed) because other rows still refer to it."""
 
     def _describe(self) -> str:
-        where = self.table or "the table"
-        text = f"the row of {where} is still referenced by other rows"
-        if self.constraint:
-            text += f" (foreign key {self.constraint!r})"
-        return text
+        return self._named(f"the row of {self._where} is still referenced by other rows", "foreign key")
 
 
 class NotNullViolationError(ConstraintViolationError):
