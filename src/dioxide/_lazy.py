@@ -20,7 +20,7 @@ from dioxide import _scanner
 from dioxide._graph import BindingGraph
 
 if TYPE_CHECKING:
-    from dioxide._lazy_index import LazyIndex
+    from dioxide._source.lazy_index import LazyIndex
 
 logger = logging.getLogger("dioxide")
 
@@ -58,10 +58,9 @@ class LazyScans:
         self._done.add(key)
         target = typing.get_args(key)[0] if typing.get_origin(key) is list else key
         qualified = f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', '')}"
-        bare = getattr(target, "__name__", "")
         scanned = False
         for pending in list(self._pending):
-            modules = pending.index.modules_for(qualified, bare)
+            modules = pending.index.modules_for(qualified)
             if modules:
                 for module in modules:
                     _import(module)

@@ -79,18 +79,10 @@ def _import_submodules(package: ModuleType, *, strict: bool) -> int:
 
 
 def _warn_side_effects(module_name: str) -> None:
-    import importlib.util
+    from dioxide._source.strict import side_effect_messages  # ast machinery only for strict scans
 
-    from dioxide._strict import detect_side_effects, format_warning
-
-    spec = importlib.util.find_spec(module_name)
-    origin = spec.origin if spec is not None else None
-    if origin is None or not origin.endswith(".py"):
-        return
-    with open(origin, encoding="utf-8") as handle:
-        source = handle.read()
-    for finding in detect_side_effects(source, origin):
-        warnings.warn(format_warning(finding, module_name), SideEffectWarning, stacklevel=user_stacklevel())
+    for message in side_effect_messages(module_name):
+        warnings.warn(message, SideEffectWarning, stacklevel=user_stacklevel())
 
 
 def profile_matches(profiles: frozenset[str], active: str | None) -> bool:

@@ -131,7 +131,7 @@ class Container:
         if package is not None:
             _scanner.check_allowed(package, self._allowed_packages)
         if lazy and package is not None:
-            from dioxide._lazy_index import build_lazy_index
+            from dioxide._source.lazy_index import build_lazy_index
 
             index = build_lazy_index(package)
             self._set_profile(active)

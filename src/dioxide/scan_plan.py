@@ -1,40 +1,29 @@
 """Preview what ``scan(package=...)`` would import and register, without importing anything.
 
-``Container.scan_plan(package)`` answers "what will scanning this package cost me?" before any
-module-level code runs: which modules an eager scan would import, and which classes carry
-``@service`` or ``@adapter.for_(...)``. It reads source files only (see ``dioxide._source_files``
-and ``dioxide._source_summary``).
+``Container.scan_plan(package)`` reads source files only (see ``dioxide._source``):
 
-Decisions, relative to dioxide 2.1:
-
-* ``modules`` lists what an eager ``scan()`` imports *after* the package itself, in the same
-  (``pkgutil.walk_packages``) order: every sub-package by its dotted name and every module, but
-  not the package being planned. A package's own ``__init__.py`` is therefore not an entry of
-  its own, exactly as in 2.1. For a plain module (no ``__path__``) the plan lists that module.
-* Decorated classes *inside* ``__init__.py`` files (the package's and its sub-packages') are
-  reported, with the package as their module. 2.1 skipped those files entirely, so components
-  declared there were missing from the plan although ``scan()`` registers them.
-* Decorator aliases are recognised (``from dioxide import service as svc``, ``import dioxide`` +
-  ``@dioxide.adapter.for_``...), on top of 2.1's literal ``@service``, ``@service(...)``,
-  ``@adapter.for_(...)`` and ``@x.adapter.for_(...)`` spellings.
-* A module that does not parse is logged on the ``dioxide`` logger and left out of the plan, as
-  ``scan()`` logs and skips a module that fails to import.
-* ``class_name`` is the class's ``__qualname__`` (``Outer.Inner`` for a nested class).
+* ``modules`` lists what an eager ``scan()`` imports, in its order: the package itself first, then
+  every sub-package and module (``pkgutil.walk_packages`` order), as in 2.1. A plain module is
+  listed alone.
+* A module that does not parse stays listed, since ``scan()`` would try to import it; the error is
+  logged on the ``dioxide`` logger and no components are reported from it.
+* Unlike 2.1, components declared in ``__init__.py`` files are reported (``scan()`` registers them),
+  decorator aliases are recognised (``from dioxide import service as svc``, ``import dioxide`` +
+  ``@dioxide.adapter.for_``), and ``class_name`` is the ``__qualname__`` (``Outer.Inner``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dioxide._source_files import ModuleSource, locate_package, parse_module
-from dioxide._source_summary import summarise_module
+from dioxide._source.components import read_package
 
 __all__ = ["AdapterInfo", "ScanPlan", "ServiceInfo", "build_scan_plan"]
 
 
 @dataclass(frozen=True)
 class ServiceInfo:
-    """A class decorated with ``@service``, found by reading its module's source."""
+    """A class decorated with ``@service``."""
 
     class_name: str
     module: str
@@ -42,7 +31,7 @@ class ServiceInfo:
 
 @dataclass(frozen=True)
 class AdapterInfo:
-    """A class decorated with ``@adapter.for_(...)``, found by reading its module's source."""
+    """A class decorated with ``@adapter.for_(...)``."""
 
     class_name: str
     module: str
@@ -62,39 +51,13 @@ class ScanPlan:
 
 
 def build_scan_plan(package_name: str) -> ScanPlan:
-    """Plan a scan of ``package_name`` by reading its source files; nothing of the package is imported.
+    """Plan a scan of ``package_name``; raises ``ImportError("Package 'x' not found")`` for an unknown one.
 
-    Locating a dotted package imports its *parent* packages (``importlib.util.find_spec`` needs
-    their ``__path__``), never the package itself or its modules.
-
-    Raises ``ImportError("Package 'x' not found")`` for an unknown package.
+    Nothing of the package is imported; locating a dotted name imports its parent packages.
     """
-    layout = locate_package(package_name)
-    plan = ScanPlan(modules=[], services=[], adapters=[])
-    if layout.is_package:
-        _add_components(plan, layout.root)
-        for module in layout.submodules:
-            if _add_components(plan, module):
-                plan.modules.append(module.name)
-    elif _add_components(plan, layout.root):
-        plan.modules.append(layout.root.name)
-    return plan
-
-
-def _add_components(plan: ScanPlan, module: ModuleSource) -> bool:
-    """Add ``module``'s decorated classes to ``plan``; ``False`` when its source does not parse.
-
-    A module without Python source (an extension module) has nothing to read but is still
-    imported by ``scan()``, so it counts as present.
-    """
-    if module.path is None:
-        return True
-    tree = parse_module(module)
-    if tree is None:
-        return False
-    for found in summarise_module(tree, module.name, module.is_package).decorated:
-        if found.kind == "service":
-            plan.services.append(ServiceInfo(found.qualname, module.name))
-        else:
-            plan.adapters.append(AdapterInfo(found.qualname, module.name))
-    return True
+    source = read_package(package_name)
+    return ScanPlan(
+        modules=source.modules,
+        services=[ServiceInfo(c.qualname, c.module) for c in source.components if c.kind == "service"],
+        adapters=[AdapterInfo(c.qualname, c.module) for c in source.components if c.kind == "adapter"],
+    )

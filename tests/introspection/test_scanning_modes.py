@@ -44,7 +44,7 @@ class DescribeScanPlan:
     def it_lists_modules_and_components_without_importing_anything(self) -> None:
         plan = Container().scan_plan("lazypkg")
         assert imported("lazypkg") == []
-        assert plan.modules == LAZY_MODULES
+        assert plan.modules == ["lazypkg", *LAZY_MODULES], "the package itself first, as scan() imports it"
         assert plan.services == [
             ServiceInfo("GreetingService", "lazypkg.services"),
             ServiceInfo("Unrelated", "lazypkg.unrelated"),
@@ -58,11 +58,11 @@ class DescribeScanPlan:
             ("SmtpMailer", "lazypkg.mailers"),
         ]
         assert all(isinstance(a, AdapterInfo) for a in plan.adapters)
-        assert repr(plan) == "ScanPlan(modules=7, services=2, adapters=6)"
+        assert repr(plan) == "ScanPlan(modules=8, services=2, adapters=6)"
 
     def it_accepts_a_package_within_allowed_packages(self) -> None:
         plan = Container(allowed_packages=["lazy"]).scan_plan("lazypkg")
-        assert len(plan.modules) == 7
+        assert len(plan.modules) == 8
         assert imported("lazypkg") == []
 
 

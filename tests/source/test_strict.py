@@ -1,17 +1,21 @@
-"""Strict mode's static side-effect detection (``dioxide._strict``)."""
+"""Strict mode's static side-effect detection (``dioxide._strict``, kept where 2.x's own tests import it)."""
 
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
-from dioxide._strict import SideEffectFinding, detect_side_effects, format_warning
+from dioxide import Container, SideEffectWarning
+from dioxide._source.strict import side_effect_messages
+from dioxide._strict import SideEffectFinding, detect_side_effects
+
+from .conftest import FIXTURES, write_package
 
 SUGGESTION = "Move to a function, @lifecycle initialize(), or if __name__ == '__main__' block"
-FIXTURES = Path(__file__).parent / "fixtures_scan"
 
 
 def detect(source: str) -> list[SideEffectFinding]:
@@ -36,22 +40,41 @@ class DescribeSideEffectFinding:
             finding.line = 4  # type: ignore[misc]
 
 
-class DescribeFormatWarning:
-    def it_renders_the_side_effect_warning_text(self) -> None:
-        finding = SideEffectFinding("pkg/mod.py", 7, "Module-level call: `connect()`", SUGGESTION)
-
-        assert format_warning(finding, "pkg.mod") == (
-            "Potential side effect in `pkg.mod` (line 7): Module-level call: `connect()`\n"
-            "  Suggestion: Move to a function, @lifecycle initialize(), or if __name__ == '__main__' block"
+class DescribeSideEffectMessages:
+    def it_renders_the_side_effect_warning_text_of_a_module_on_disk(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        write_package(
+            tmp_path,
+            monkeypatch,
+            {"tmpscan_fx/__init__.py": "", "tmpscan_fx/settings.py": "import db\n\ndb.connect()\n"},
         )
 
-    def it_formats_a_detected_finding(self) -> None:
-        [finding] = detect("import db\n\ndb.connect()\n")
-
-        assert format_warning(finding, "app.settings") == (
-            "Potential side effect in `app.settings` (line 3): Module-level call: `db.connect()`\n"
+        assert side_effect_messages("tmpscan_fx.settings") == [
+            "Potential side effect in `tmpscan_fx.settings` (line 3): Module-level call: `db.connect()`\n"
             "  Suggestion: Move to a function, @lifecycle initialize(), or if __name__ == '__main__' block"
+        ]
+
+    @pytest.mark.parametrize("module", ["sys", "no_such_module_dioxide", "no_such_parent.child", ""])
+    def it_has_nothing_to_say_about_a_module_without_python_source(self, module: str) -> None:
+        assert side_effect_messages(module) == []
+
+    def it_reads_a_module_in_its_declared_encoding_during_a_strict_scan(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        write_package(tmp_path, monkeypatch, {"tmpscan_enc/__init__.py": ""})
+        (tmp_path / "tmpscan_enc" / "latin.py").write_bytes(
+            b"# -*- coding: latin-1 -*-\nimport os\nNAME = '\xe9t\xe9'\nos.getcwd()\n"
         )
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            Container().scan(package="tmpscan_enc", strict=True)
+
+        assert [str(w.message) for w in caught if issubclass(w.category, SideEffectWarning)] == [
+            "Potential side effect in `tmpscan_enc.latin` (line 4): Module-level call: `os.getcwd()`\n"
+            "  Suggestion: Move to a function, @lifecycle initialize(), or if __name__ == '__main__' block"
+        ]
 
 
 class DescribeReportedStatements:

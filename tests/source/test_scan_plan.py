@@ -5,39 +5,16 @@ from __future__ import annotations
 import dataclasses
 import importlib.machinery
 import logging
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dioxide.scan_plan import AdapterInfo, ScanPlan, ServiceInfo, build_scan_plan
 
-TESTS_DIR = Path(__file__).parent
+from .conftest import FIXTURES, imported_under, write_package
+
 SHOP = "fixtures_scan.shop"
-BROKEN = TESTS_DIR / "fixtures_scan" / "shop" / "broken.py"
-
-
-@pytest.fixture(autouse=True)
-def fixture_packages_on_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make ``fixtures_scan`` findable; forget any parent package ``find_spec`` had to import."""
-    monkeypatch.syspath_prepend(str(TESTS_DIR))
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        if name.startswith(("fixtures_scan", "tmpscan_")):
-            del sys.modules[name]
-
-
-def imported_under(package: str) -> list[str]:
-    return sorted(name for name in sys.modules if name == package or name.startswith(package + "."))
-
-
-def write_tree(root: Path, files: dict[str, str]) -> None:
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content)
+BROKEN = FIXTURES / "shop" / "broken.py"
 
 
 class DescribeScanPlan:
@@ -70,8 +47,9 @@ class DescribeBuildScanPlanForAPackage:
     def plan(self) -> ScanPlan:
         return build_scan_plan(SHOP)
 
-    def it_lists_submodules_and_subpackages_in_import_order_without_the_package_itself(self, plan: ScanPlan) -> None:
+    def it_lists_the_package_then_its_modules_in_import_order_including_unparsable_ones(self, plan: ScanPlan) -> None:
         assert plan.modules == [
+            "fixtures_scan.shop",
             "fixtures_scan.shop.adapters",
             "fixtures_scan.shop.adapters.email",
             "fixtures_scan.shop.adapters.memory",
@@ -82,12 +60,12 @@ class DescribeBuildScanPlanForAPackage:
             "fixtures_scan.shop.billing.dynamic",
             "fixtures_scan.shop.billing.legacy",
             "fixtures_scan.shop.billing.ports",
+            "fixtures_scan.shop.broken",
             "fixtures_scan.shop.ports",
             "fixtures_scan.shop.services",
         ]
 
-    def it_leaves_out_unparsable_modules_non_python_files_and_directories_without_init(self, plan: ScanPlan) -> None:
-        assert "fixtures_scan.shop.broken" not in plan.modules
+    def it_leaves_out_non_python_files_and_directories_without_init(self, plan: ScanPlan) -> None:
         assert not [m for m in plan.modules if "notes" in m or "data" in m or "loose" in m]
 
     def it_finds_services_in_all_supported_spellings_including_init_files(self, plan: ScanPlan) -> None:
@@ -124,7 +102,7 @@ class DescribeBuildScanPlanForAPackage:
         assert "ViaDecoratorVariable" not in names  # a dynamic decorator is invisible to a static read
 
     def it_summarises_the_fixture_package(self, plan: ScanPlan) -> None:
-        assert repr(plan) == "ScanPlan(modules=12, services=6, adapters=12)"
+        assert repr(plan) == "ScanPlan(modules=14, services=6, adapters=12)"
 
     def it_imports_nothing_of_the_package(self) -> None:
         build_scan_plan(SHOP)
@@ -132,15 +110,20 @@ class DescribeBuildScanPlanForAPackage:
         assert imported_under(SHOP) == []
         assert imported_under("fixtures_scan") == ["fixtures_scan"]  # the parent, for find_spec
 
-    def it_logs_and_skips_a_module_with_a_syntax_error(self, caplog: pytest.LogCaptureFixture) -> None:
+    def it_logs_a_module_with_a_syntax_error_and_reports_no_components_from_it(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
         with caplog.at_level(logging.WARNING, logger="dioxide"):
-            build_scan_plan(SHOP)
+            plan = build_scan_plan(SHOP)
 
+        assert "fixtures_scan.shop.broken" in plan.modules
+        assert [info for info in [*plan.services, *plan.adapters] if info.module == "fixtures_scan.shop.broken"] == []
         assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
             (
                 "dioxide",
                 logging.WARNING,
-                f"Skipping module 'fixtures_scan.shop.broken' ({BROKEN}): syntax error at line 1: '(' was never closed",
+                f"Cannot read components of module 'fixtures_scan.shop.broken' ({BROKEN}): "
+                "syntax error at line 1: '(' was never closed",
             )
         ]
 
@@ -149,7 +132,11 @@ class DescribeBuildScanPlanForOtherTargets:
     def it_plans_a_subpackage_importing_only_its_parents(self) -> None:
         plan = build_scan_plan("fixtures_scan.layers.infra")
 
-        assert plan.modules == ["fixtures_scan.layers.infra.orders", "fixtures_scan.layers.infra.users"]
+        assert plan.modules == [
+            "fixtures_scan.layers.infra",
+            "fixtures_scan.layers.infra.orders",
+            "fixtures_scan.layers.infra.users",
+        ]
         assert plan.services == []
         assert plan.adapters == [
             AdapterInfo("OrderStore", "fixtures_scan.layers.infra.orders"),
@@ -178,26 +165,43 @@ class DescribeBuildScanPlanForOtherTargets:
 
         assert str(raised.value) == f"Package '{name}' not found"
 
-    def it_plans_a_plain_module_with_a_syntax_error_as_empty(
+    def it_lists_a_plain_module_with_a_syntax_error_without_components(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
     ) -> None:
-        (tmp_path / "tmpscan_bad.py").write_text("def f(:\n")
-        monkeypatch.syspath_prepend(str(tmp_path))
+        write_package(tmp_path, monkeypatch, {"tmpscan_bad.py": "def f(:\n"})
 
         with caplog.at_level(logging.WARNING, logger="dioxide"):
             plan = build_scan_plan("tmpscan_bad")
 
-        assert plan == ScanPlan(modules=[], services=[], adapters=[])
+        assert plan == ScanPlan(modules=["tmpscan_bad"], services=[], adapters=[])
         assert [r.getMessage() for r in caplog.records] == [
-            f"Skipping module 'tmpscan_bad' ({tmp_path / 'tmpscan_bad.py'}): syntax error at line 1: invalid syntax"
+            f"Cannot read components of module 'tmpscan_bad' ({tmp_path / 'tmpscan_bad.py'}): "
+            "syntax error at line 1: invalid syntax"
+        ]
+
+    def it_lists_a_module_whose_source_cannot_be_read(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        write_package(tmp_path, monkeypatch, {"tmpscan_gone/__init__.py": ""})
+        gone = tmp_path / "tmpscan_gone" / "gone.py"
+        gone.symlink_to(tmp_path / "nowhere.py")
+
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            plan = build_scan_plan("tmpscan_gone")
+
+        assert plan.modules == ["tmpscan_gone", "tmpscan_gone.gone"]
+        assert [r.getMessage() for r in caplog.records] == [
+            f"Cannot read components of module 'tmpscan_gone.gone' ({gone}): "
+            f"[Errno 2] No such file or directory: '{gone}'"
         ]
 
 
 class DescribeDirectoryWalk:
     def it_follows_the_import_systems_naming_rules(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         extension = "fast" + importlib.machinery.EXTENSION_SUFFIXES[0]
-        write_tree(
+        write_package(
             tmp_path,
+            monkeypatch,
             {
                 "tmpscan_walk/__init__.py": "",
                 "tmpscan_walk/dup/__init__.py": ("from dioxide import service\n@service\nclass FromPackage: ...\n"),
@@ -209,16 +213,16 @@ class DescribeDirectoryWalk:
                 "tmpscan_walk/zeta.py": "",
             },
         )
-        monkeypatch.syspath_prepend(str(tmp_path))
 
         plan = build_scan_plan("tmpscan_walk")
 
-        assert plan.modules == ["tmpscan_walk.dup", "tmpscan_walk.fast", "tmpscan_walk.zeta"]
+        assert plan.modules == ["tmpscan_walk", "tmpscan_walk.dup", "tmpscan_walk.fast", "tmpscan_walk.zeta"]
         assert plan.services == [ServiceInfo("FromPackage", "tmpscan_walk.dup")]
 
     def it_walks_every_portion_of_a_namespace_package(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        write_tree(
+        write_package(
             tmp_path,
+            monkeypatch,
             {
                 "one/tmpscan_ns/a.py": "import dioxide\n@dioxide.service\nclass A: ...\n",
                 "two/tmpscan_ns/b.py": "from dioxide.services import service\n@service()\nclass B: ...\n",
@@ -229,7 +233,7 @@ class DescribeDirectoryWalk:
 
         plan = build_scan_plan("tmpscan_ns")
 
-        assert plan.modules == ["tmpscan_ns.a", "tmpscan_ns.b"]
+        assert plan.modules == ["tmpscan_ns", "tmpscan_ns.a", "tmpscan_ns.b"]
         assert plan.services == [ServiceInfo("A", "tmpscan_ns.a"), ServiceInfo("B", "tmpscan_ns.b")]
 
     def it_honours_source_encoding_declarations(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -244,20 +248,20 @@ class DescribeDirectoryWalk:
         assert build_scan_plan("tmpscan_enc").services == [ServiceInfo("Latin", "tmpscan_enc.latin")]
 
     def it_survives_a_symlink_loop(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        write_tree(tmp_path, {"tmpscan_loop/__init__.py": "", "tmpscan_loop/sub/__init__.py": ""})
+        write_package(tmp_path, monkeypatch, {"tmpscan_loop/__init__.py": "", "tmpscan_loop/sub/__init__.py": ""})
         (tmp_path / "tmpscan_loop" / "sub" / "again").symlink_to(tmp_path / "tmpscan_loop" / "sub")
-        monkeypatch.syspath_prepend(str(tmp_path))
 
         # ``sub.again`` is importable, so it is listed; its contents are ``sub``'s, already walked.
-        assert build_scan_plan("tmpscan_loop").modules == ["tmpscan_loop.sub", "tmpscan_loop.sub.again"]
+        assert build_scan_plan("tmpscan_loop").modules == ["tmpscan_loop", "tmpscan_loop.sub", "tmpscan_loop.sub.again"]
 
 
 class DescribeDecoratorRecognition:
     def it_recognises_aliases_and_the_literal_spellings_of_2_1(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        write_tree(
+        write_package(
             tmp_path,
+            monkeypatch,
             {
                 "tmpscan_deco/__init__.py": "",
                 "tmpscan_deco/forms.py": (
@@ -280,7 +284,6 @@ class DescribeDecoratorRecognition:
                 ),
             },
         )
-        monkeypatch.syspath_prepend(str(tmp_path))
 
         plan = build_scan_plan("tmpscan_deco")
 
