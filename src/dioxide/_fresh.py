@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from dioxide.container import Container
+from dioxide._run.container import Container
 from dioxide.profile_enum import Profile
 
 

@@ -7,7 +7,7 @@ and tests.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Self
 
 DOCS_BASE_URL = "https://dioxide.readthedocs.io/en/stable"
@@ -31,6 +31,7 @@ class DioxideError(Exception):
         context: dict[str, Any] | None = None,
         suggestions: Sequence[str] | None = None,
         example: str | None = None,
+        details: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         try:
@@ -42,6 +43,7 @@ class DioxideError(Exception):
         self.context.update(self._shown_context)
         self.suggestions: list[str] = list(suggestions or [])
         self.example = example
+        self.context.update(details or {})  # facts for programs, not repeated in the message
 
     def with_context(self, **context: Any) -> Self:
         self.context.update(context)

@@ -26,9 +26,9 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from dioxide._fastapi_inject import Injected, inject
+from dioxide._run.container import Container
+from dioxide._run.container import container as _global_container
 from dioxide._typing import ComponentType
-from dioxide.container import Container
-from dioxide.container import container as _global_container
 from dioxide.profile_enum import Profile
 
 if TYPE_CHECKING:

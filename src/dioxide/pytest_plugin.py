@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from dioxide.container import Container
+from dioxide._run.container import Container
 
 _MARKER = "dioxide"
 

@@ -6,9 +6,9 @@ an entry point, so installing dioxide is enough) adds a ``container`` fixture.
 
 from __future__ import annotations
 
+from dioxide._declare.registry import isolated_registry
 from dioxide._fresh import fresh_container
-from dioxide._registry import isolated_registry
-from dioxide.container import Container
+from dioxide._run.container import Container
 
 try:
     import pytest

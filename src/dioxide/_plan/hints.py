@@ -16,7 +16,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from dioxide._registry import FRAME_ATTRIBUTE
+from dioxide._declare.registry import defining_frame, forget_defining_frame
 
 PRIMITIVE_TYPES: Final[frozenset[type]] = frozenset(
     {str, int, float, bool, bytes, list, dict, set, tuple, frozenset, complex, bytearray, object, type}
@@ -63,8 +63,7 @@ def constructor_parameters(cls: type) -> tuple[Parameter, ...]:
             _cache[cls] = parameters
         except TypeError:  # a class that does not support weak references
             return parameters
-        if FRAME_ATTRIBUTE in vars(cls):  # the hints are known: the defining frame (and its locals) can go
-            delattr(cls, FRAME_ATTRIBUTE)
+        forget_defining_frame(cls)
     return parameters
 
 
@@ -102,7 +101,7 @@ def _namespaces(cls: type) -> tuple[dict[str, Any], dict[str, Any]]:
     globalns: dict[str, Any] = getattr(init, "__globals__", None) or _module_dict(owner)
     localns: dict[str, Any] = {}
     for source in (owner, cls):
-        frame = vars(source).get(FRAME_ATTRIBUTE)
+        frame = defining_frame(source)
         if frame is not None:
             localns.update(frame.f_locals)
     localns[owner.__name__] = owner

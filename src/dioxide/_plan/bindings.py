@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from dioxide._hints import Parameter, constructor_parameters
+from dioxide._declare.registry import has_lifecycle
+from dioxide._plan.hints import Parameter, constructor_parameters
 from dioxide.scope import Scope
 
 
@@ -81,7 +82,7 @@ class Binding:
             target=implementation,
             scope=scope,
             origin=origin,
-            lifecycle=getattr(implementation, "_dioxide_lifecycle", False) is True,
+            lifecycle=has_lifecycle(implementation),
             profiles=profiles,
             parameters=constructor_parameters(implementation),
         )

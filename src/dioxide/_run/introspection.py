@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Hashable
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
-from dioxide._bindings import Binding, Kind, implementation_name, key_name
-from dioxide._graph import BindingGraph, Mode
-from dioxide.adapter import _adapter_registry, registrations_of
+from dioxide._declare.registry import adapter_registry, has_lifecycle, registrations_of
+from dioxide._plan.bindings import Binding, Kind, implementation_name, key_name
+from dioxide._plan.edges import Edge, Mode
+from dioxide._plan.plan import Plan
 from dioxide.profile_enum import Profile
-
-if TYPE_CHECKING:
-    from dioxide.container import Container
 
 
 def _scope_label(binding: Binding) -> str:
@@ -27,7 +25,7 @@ def _scope_label(binding: Binding) -> str:
 def adapters_for(port: type) -> dict[Profile, type]:
     """Every profile's adapter for ``port`` among all decorated classes (for multi-bindings: the first)."""
     found: dict[Profile, tuple[int, type]] = {}
-    for cls in _adapter_registry:
+    for cls in adapter_registry:
         for registration in registrations_of(cls):
             if registration.port is not port:
                 continue
@@ -38,18 +36,17 @@ def adapters_for(port: type) -> dict[Profile, type]:
     return {profile: cls for profile, (_, cls) in found.items()}
 
 
-def debug(container: Container, file: IO[str] | None = None) -> str:
-    graph = container._graph
-    lines = ["=== dioxide container ===", f"Active Profile: {graph.profile or 'none'}"]
-    services = [b for b in graph.visible() if not graph.is_port(b.key) and b.kind is not Kind.MULTI]
+def debug(plan: Plan, file: IO[str] | None = None) -> str:
+    lines = ["=== dioxide container ===", f"Active Profile: {plan.profile or 'none'}"]
+    services = [b for b in plan.visible() if not plan.is_port(b.key) and b.kind is not Kind.MULTI]
     lines.append(f"Services ({len(services)}):")
     lines.extend(f"  - {key_name(b.key)} ({_scope_label(b)})" for b in services)
     lines.append("Adapters by Port:")
-    for port in sorted(graph.adapters_seen, key=key_name):
+    for port in sorted(plan.adapters_seen, key=key_name):
         lines.append(f"  {key_name(port)}:")
-        active = _active_implementations(graph, port)
-        for cls, profiles in graph.adapters_seen[port].items():
-            marks = ", lifecycle" if getattr(cls, "_dioxide_lifecycle", False) is True else ""
+        active = _active_implementations(plan, port)
+        for cls, profiles in plan.adapters_seen[port].items():
+            marks = ", lifecycle" if has_lifecycle(cls) else ""
             marks += ", active" if cls in active else ""
             lines.append(f"    - {cls.__name__} (profiles: {', '.join(sorted(profiles))}{marks})")
     text = "\n".join(lines)
@@ -58,107 +55,114 @@ def debug(container: Container, file: IO[str] | None = None) -> str:
     return text
 
 
-def _active_implementations(graph: BindingGraph, port: Hashable) -> set[object]:
-    binding = graph.get(port)
+def _active_implementations(plan: Plan, port: Hashable) -> set[object]:
+    binding = plan.get(port)
     if binding is None:
-        binding = graph.get(list[port])  # type: ignore[valid-type]
+        binding = plan.get(list[port])  # type: ignore[valid-type]
     if binding is None:
         return set()
     if binding.kind is Kind.MULTI:
-        members = [graph.get(m) for m in binding.members]
+        members = [plan.get(m) for m in binding.members]
         return {m.target for m in members if m is not None}
-    if binding.kind is Kind.ALIAS:
-        target = graph.get(binding.target)
-        return {target.target} if target is not None else set()
-    return {binding.target}
+    return {plan.final(binding).target}
 
 
-def explain(container: Container, key: Hashable) -> str:
-    graph = container._graph
-    binding = graph.find(key)
+def explain(plan: Plan, key: Hashable, code: str | None = None) -> str:
+    binding = plan.get(key)
     header = f"=== Resolution: {key_name(key)} ==="
     if binding is None:
-        if graph.is_port(key):
-            return f"{header}\n{key_name(key)} (no adapter for profile: {graph.profile or 'none'})"
+        if plan.is_port(key):
+            return f"{header}\n{key_name(key)} (no adapter for profile: {plan.profile or 'none'})"
         return f"{key_name(key)} is not registered."
-    lines = [header, f"{_node_label(graph, key, binding)}"]
-    _explain_children(graph, key, "", [key], lines)
+    lines = [header, _node_label(plan, key, binding)]
+    _explain_children(plan, key, lines)
+    if code is not None:
+        lines += ["", "Generated code:", *(f"    {line}" for line in code.rstrip().splitlines())]
     return "\n".join(lines)
 
 
-def _node_label(graph: BindingGraph, key: Hashable, binding: Binding) -> str:
+def _node_label(plan: Plan, key: Hashable, binding: Binding) -> str:
     name = key_name(key)
-    implementation = implementation_name(_final(graph, binding))
-    if graph.is_port(key) or implementation != name:
+    implementation = implementation_name(plan.final(binding))
+    if plan.is_port(key) or implementation != name:
         profiles = ", ".join(sorted(binding.profiles))
         return f"{name} -> {implementation} ({_scope_label(binding)}, profile: {profiles})"
     return f"{name} ({_scope_label(binding)})"
 
 
-def implementation_of(graph: BindingGraph, binding: Binding) -> object:
-    return _final(graph, binding).target
+class _Level:
+    """One node of the tree being printed: its edges, and how far they have been written."""
+
+    __slots__ = ("edges", "index", "path", "prefix")
+
+    def __init__(self, edges: tuple[Edge, ...], prefix: str, path: tuple[Hashable, ...]) -> None:
+        self.edges = edges
+        self.prefix = prefix
+        self.path = path
+        self.index = 0
 
 
-def _final(graph: BindingGraph, binding: Binding) -> Binding:
-    while binding.kind is Kind.ALIAS:
-        target = graph.get(binding.target)
-        if target is None:
-            break
-        binding = target
-    return binding
-
-
-def _explain_children(graph: BindingGraph, key: Hashable, prefix: str, path: list[Hashable], lines: list[str]) -> None:
-    binding = graph.get(key)
+def _explain_children(plan: Plan, root: Hashable, lines: list[str]) -> None:
+    """The dependency tree below ``root``, one line per edge, depth first (iterative: any depth)."""
+    binding = plan.get(root)
     if binding is None:
         return
-    edges = graph.edges(_final(graph, binding).key)
-    for index, edge in enumerate(edges):
-        last = index == len(edges) - 1
-        branch, extension = ("+-- ", "    ") if last else ("+-- ", "|   ")
+    stack = [_Level(plan.edges(plan.final(binding).key), "", (root,))]
+    while stack:
+        level = stack[-1]
+        if level.index == len(level.edges):
+            stack.pop()
+            continue
+        edge = level.edges[level.index]
+        level.index += 1
+        last = level.index == len(level.edges)
+        branch, extension = "+-- ", ("    " if last else "|   ")
         label = f"{edge.parameter.name}: " if edge.parameter is not None else ""
         target = edge.target
         if edge.mode is Mode.BIND and target is not None:
-            child = graph.get(target)
-            if target in path:
-                lines.append(f"{prefix}{branch}{label}{key_name(target)} (circular reference)")
-                continue
-            if child is not None:
-                lines.append(f"{prefix}{branch}{label}{_node_label(graph, target, child)}")
-                _explain_children(graph, target, prefix + extension, [*path, target], lines)
+            child = plan.get(target)
+            if target in level.path:
+                lines.append(f"{level.prefix}{branch}{label}{key_name(target)} (circular reference)")
+            elif child is not None:
+                lines.append(f"{level.prefix}{branch}{label}{_node_label(plan, target, child)}")
+                edges = plan.edges(plan.final(child).key)
+                stack.append(_Level(edges, level.prefix + extension, (*level.path, target)))
             continue
         annotation = edge.parameter.annotation if edge.parameter is not None else key_name(target)
-        note = {
-            Mode.NONE: "not registered: None",
-            Mode.DEFAULT: "not injected: default used",
-            Mode.EMPTY: "no adapters: []",
-            Mode.MISSING: f"no adapter for profile: {graph.profile or 'none'}"
-            if target is not None and graph.is_port(target)
-            else "not registered",
-            Mode.UNREADABLE: "annotation could not be evaluated",
-        }.get(edge.mode, "")
-        lines.append(f"{prefix}{branch}{label}{annotation} ({note})")
+        lines.append(f"{level.prefix}{branch}{label}{annotation} ({_edge_note(plan, edge.mode, target)})")
 
 
-def graph_text(container: Container, format: str = "mermaid") -> str:
-    graph = container._graph
+def _edge_note(plan: Plan, mode: Mode, target: Hashable | None) -> str:
+    if mode is Mode.MISSING:
+        if target is not None and plan.is_port(target):
+            return f"no adapter for profile: {plan.profile or 'none'}"
+        return "not registered"
+    return {
+        Mode.NONE: "not registered: None",
+        Mode.DEFAULT: "not injected: default used",
+        Mode.EMPTY: "no adapters: []",
+        Mode.UNREADABLE: "annotation could not be evaluated",
+    }.get(mode, "")
+
+
+def graph_text(plan: Plan, format: str = "mermaid") -> str:
     services: list[Hashable] = []
     ports: list[Hashable] = []
     adapters: dict[Hashable, list[str]] = {}
     edges: list[tuple[Hashable, Hashable]] = []
-    for binding in graph.visible():
+    for binding in plan.visible():
         if binding.kind is Kind.MULTI:
             port = typing.get_args(binding.key)[0]
             ports.append(port)
-            adapters[port] = [implementation_name(b) for m in binding.members if (b := graph.get(m)) is not None]
+            adapters[port] = [implementation_name(b) for m in binding.members if (b := plan.get(m)) is not None]
             continue
-        if graph.is_port(binding.key):
+        if plan.is_port(binding.key):
             ports.append(binding.key)
-            adapters[binding.key] = [implementation_name(_final(graph, binding))]
+            adapters[binding.key] = [implementation_name(plan.final(binding))]
         else:
             services.append(binding.key)
-        for dependency in graph.dependencies(_final(graph, binding).key):
-            child = graph.get(dependency)
+        for dependency in plan.dependencies(plan.final(binding).key):
+            child = plan.get(dependency)
             if child is not None and child.visible:
                 is_list = typing.get_origin(dependency) is list
                 edges.append((binding.key, typing.get_args(dependency)[0] if is_list else dependency))

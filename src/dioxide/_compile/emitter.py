@@ -1,0 +1,207 @@
+"""Writing the body of one provider: flat statements, dependencies first, one per construction.
+
+The walk over the dependency tree is iterative, and the code it writes does not nest per level: a chain of
+1,000 components compiles and runs in one function at the default recursion limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Final, Protocol
+
+from dioxide._compile.builder import CodeBuilder
+from dioxide._plan.bindings import Binding, Kind, implementation_name, key_name
+from dioxide._plan.edges import Edge, Mode
+from dioxide._plan.hints import KEYWORD_ONLY, POSITIONAL_ONLY, Parameter
+from dioxide._plan.plan import Plan, is_list_key
+from dioxide._plan.problems import Cycle, Hop, MissingDependency, NotRegistered, OutsideScope, Problem
+from dioxide.scope import Scope
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+_BUDGET: Final = 512  # constructions written into one provider; beyond, dependencies call their own provider
+
+
+class ProviderSource(Protocol):
+    """What the emitter needs from the compiler: the plan, and the callables the generated code may use."""
+
+    plan: Plan
+
+    def provide(self, key: Hashable) -> object: ...
+
+    def provide_in(self, key: Hashable, scope: dict[object, object]) -> object: ...
+
+    def raiser(self, problem: Problem) -> Callable[..., object]: ...
+
+
+class _Node:
+    """One construction being written: its binding, its dependency edges and the values found so far."""
+
+    __slots__ = ("binding", "edges", "values")
+
+    def __init__(self, binding: Binding, edges: tuple[Edge, ...]) -> None:
+        self.binding = binding
+        self.edges = edges
+        self.values: list[str | None] = []
+
+
+class Emitter:
+    def __init__(self, source: ProviderSource, builder: CodeBuilder, *, in_scope: bool) -> None:
+        self.source = source
+        self.plan = source.plan
+        self.b = builder
+        self.in_scope = in_scope
+        self.constructions = 0
+        self.request_locals: dict[Hashable, str] = {}
+        self._calls = {"provide": source.provide, "provide_in": source.provide_in}
+
+    def provider(self, binding: Binding) -> None:
+        """The whole body: (in a scope) the cached-instance shortcut and the REQUEST dependencies, then ``key``."""
+        b = self.b
+        key = self.key(binding.key)
+        stores = self.in_scope and binding.scope is Scope.REQUEST
+        if stores:
+            b.add(1, f"if {key} in scope:")
+            b.add(2, f"return scope[{key}]")
+        b.add(1, "try:")
+        if self.in_scope:
+            self.request_dependencies(binding.key, 2)
+        expression = self.construct(binding, 2)
+        b.add(2, f"value = scope[{key}] = {expression}" if stores else f"value = {expression}")
+        b.add(1, "except Exception as error:")
+        b.add(2, f"note(error, {key})")
+        b.add(2, "raise")
+        b.add(1, "return value")
+
+    def request_dependencies(self, root: Hashable, depth: int) -> None:
+        """Each REQUEST component ``root`` needs, taken from the scope or built and stored there, in order."""
+        order = self.plan.reachable(root, lambda binding: binding.scope is not Scope.SINGLETON)
+        for key in order:
+            binding = self.plan.get(key)
+            if key == root or binding is None or binding.scope is not Scope.REQUEST:
+                continue
+            name, local = self.key(key), self.b.local(implementation_name(binding))
+            self.b.add(depth, f"if {name} in scope:")
+            self.b.add(depth + 1, f"{local} = scope[{name}]")
+            self.b.add(depth, "else:")
+            expression = self.construct(binding, depth + 1)
+            self.b.add(depth + 1, f"{local} = scope[{name}] = {expression}")
+            self.request_locals[key] = local
+
+    # -- one construction, its FACTORY dependencies inlined before it ------------------------------------
+
+    def construct(self, binding: Binding, depth: int) -> str:
+        """An expression for a new value of ``binding``; the statements it needs are written first."""
+        stack = [_Node(binding, self.plan.edges(binding.key))]
+        on_path = {binding.key: None}
+        while True:
+            node = stack[-1]
+            if len(node.values) < len(node.edges):
+                value = self.dependency(node.binding, node.edges[len(node.values)], on_path)
+                if isinstance(value, Binding):
+                    stack.append(_Node(value, self.plan.edges(value.key)))
+                    on_path[value.key] = None
+                else:
+                    node.values.append(value)
+                continue
+            stack.pop()
+            on_path.pop(node.binding.key, None)
+            expression = self.finish(node, depth, last=not stack)
+            if not stack:
+                return expression
+            stack[-1].values.append(expression)
+
+    def dependency(self, binding: Binding, edge: Edge, on_path: dict[Hashable, None]) -> str | Binding | None:
+        """The value passed for ``edge`` (``None``: the parameter is left to its default), or a binding to build."""
+        mode = edge.mode
+        if mode is Mode.BIND and edge.target is not None:
+            return self.reference(edge.target, on_path)
+        if mode is Mode.NONE:
+            return "None"
+        if mode is Mode.EMPTY:
+            return "[]"
+        if mode is Mode.MISSING and edge.target is not None:
+            return self.fail(MissingDependency(binding.key, (Hop(binding, edge.parameter),), edge.target))
+        return None
+
+    def reference(self, key: Hashable, on_path: dict[Hashable, None]) -> str | Binding:
+        """How a dependent gets ``key``: a registered object, a singleton, the scope's instance, or a new one."""
+        binding = self.plan.get(key)
+        if binding is None:
+            return "[]" if is_list_key(key) else self.fail(NotRegistered(key))
+        if binding.kind is Kind.INSTANCE:
+            return self.b.name(binding.target, f"{type(binding.target).__name__}_instance")
+        name = self.key(key)
+        if binding.scope is Scope.SINGLETON:
+            return f"(instances[{name}] if {name} in instances else {self.call('provide')}({name}))"
+        if key in on_path:  # validation reports cycles first; this keeps generation finite regardless
+            return self.fail(Cycle((*on_path, key)))
+        if binding.scope is Scope.REQUEST:
+            if not self.in_scope:
+                return self.fail(OutsideScope(key))
+            local = self.request_locals.get(key)
+            return local if local is not None else f"{self.call('provide_in')}({name}, scope)"
+        if self.constructions >= _BUDGET:
+            if self.in_scope:
+                return f"{self.call('provide_in')}({name}, scope)"
+            return f"{self.call('provide')}({name})"
+        return binding
+
+    def finish(self, node: _Node, depth: int, *, last: bool) -> str:
+        """Write the statement building ``node`` from its dependencies' values; ``last`` returns the call itself."""
+        binding = node.binding
+        kind = binding.kind
+        if kind is Kind.INSTANCE:
+            return self.b.name(binding.target, f"{type(binding.target).__name__}_instance")
+        if kind is Kind.ALIAS:
+            return node.values[0] or "None"
+        if kind is Kind.MULTI:
+            return f"[{', '.join(v for v in node.values if v is not None)}]"
+        self.constructions += 1
+        target = self.b.name(binding.target, getattr(binding.target, "__name__", "factory"))
+        call = f"{target}()" if kind is Kind.FACTORY else f"{target}({self.arguments(node)})"
+        if last:
+            return call
+        local = self.b.local(implementation_name(binding))
+        self.b.add(depth, f"{local} = {call}")
+        return local
+
+    def arguments(self, node: _Node) -> str:
+        """Positional while the parameters allow it (cheaper), keywords after the first skipped one."""
+        positional: list[str] = []
+        keywords: list[str] = []
+        skipped: list[Parameter] = []
+        in_order = True
+        for edge, value in zip(node.edges, node.values, strict=True):
+            parameter = edge.parameter
+            if parameter is None:
+                continue
+            if value is None:
+                if parameter.kind is not KEYWORD_ONLY:
+                    in_order = False
+                    skipped.append(parameter)
+                continue
+            if parameter.kind is POSITIONAL_ONLY and not in_order and all(p.has_default for p in skipped):
+                positional.extend(self.b.name(p.default, f"{p.name}_default") for p in skipped)
+                skipped.clear()
+                in_order = True
+            if parameter.kind is not KEYWORD_ONLY and in_order:
+                positional.append(value)
+            else:
+                keywords.append(f"{parameter.name}={value}")
+        return ", ".join(positional + keywords)
+
+    # -- names -------------------------------------------------------------------------------------------
+
+    def key(self, key: Hashable) -> str:
+        return self.b.name(key, key_name(key))
+
+    def call(self, function: str) -> str:
+        return self.b.name(self._calls[function], function)
+
+    def fail(self, problem: Problem) -> str:
+        return f"{self.b.name(self.source.raiser(problem), 'fail')}()"
+
+
+__all__ = ["Emitter", "ProviderSource"]

@@ -1,0 +1,225 @@
+"""Compiling a plan into providers: small generated functions that only construct.
+
+For each key the compiler writes one flat Python function: every construction is one statement, dependencies
+first (``c = C()``, ``b = B(c)``, ``value = A(b)``), so that a chain of any length builds in one frame. FACTORY
+dependencies are constructed inline, a fresh one per injection point; singletons are read from the container's
+instance store; REQUEST components are looked up in the scope and built there when absent, each before the
+components that need it. Nothing on these paths reads hints, scans registries or consults profiles: that was
+done once, in the plan.
+
+A singleton is built once, under a per-key lock: first the singletons it needs, one at a time in dependency
+order (so a deep chain never nests one call per level), then itself. Once built, the key's provider is replaced
+by a C-level getter of the instance, so later resolves run no Python code of ours.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, Final
+
+from dioxide._compile.builder import CodeBuilder, source_of
+from dioxide._compile.emitter import Emitter
+from dioxide._plan.bindings import Binding, key_name
+from dioxide._plan.plan import Plan, is_list_key
+from dioxide._plan.problems import NotRegistered, OutsideScope, Problem, Reentrant
+from dioxide._render.errors import error_for, raise_first
+from dioxide._render.notes import note_resolution
+from dioxide.scope import Scope
+
+RootProvider = Callable[[], Any]
+ScopeProvider = Callable[[dict[Any, Any]], Any]
+
+_MISSING: Final = object()
+
+
+class SingletonSlot:
+    """The lock of one singleton key, and the thread building it (to catch a constructor resolving itself)."""
+
+    __slots__ = ("lock", "owner")
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.owner = 0
+
+
+class Compiler:
+    """The providers of one plan, compiled on first use, over the container's caches and instance store.
+
+    The caches and the store belong to the container and outlive a plan: built singletons survive a rescan,
+    and ``resolve`` keeps reading the same exact dicts.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        instances: dict[Any, Any],
+        root_cache: dict[Any, RootProvider],
+        scope_cache: dict[Any, ScopeProvider],
+        slots: dict[Hashable, SingletonSlot],
+    ) -> None:
+        self.plan = plan
+        self.instances = instances
+        self.root_cache = root_cache
+        self.scope_cache = scope_cache
+        self.slots = slots
+        self._builders: dict[Hashable, RootProvider] = {}
+        self._namespace: dict[str, Any] = {
+            "instances": instances,
+            "note": functools.partial(_note, plan=plan),
+        }
+
+    # -- entry points ------------------------------------------------------------------------------------
+
+    def root(self, key: Any) -> RootProvider:
+        """The zero-argument provider of ``key`` in the root container."""
+        provider = self.root_cache.get(key)
+        if provider is not None:
+            return provider
+        binding = self._checked(key)
+        if binding is None:
+            provider = list  # a multi-binding nobody registered: a new empty list each time
+        elif binding.scope is Scope.REQUEST:
+            provider = self.raiser(OutsideScope(key))
+        elif binding.scope is Scope.SINGLETON:
+            provider = self._singleton(key)
+        else:
+            provider = self._generate(binding, in_scope=False)
+        self.root_cache[key] = provider
+        return provider
+
+    def scoped(self, key: Any) -> ScopeProvider:
+        """The provider of ``key`` inside a scope; it takes the scope's dict of instances."""
+        provider = self.scope_cache.get(key)
+        if provider is not None:
+            return provider
+        binding = self._checked(key)
+        if binding is None:
+            provider = _empty_list
+        elif binding.scope is Scope.SINGLETON:
+            provider = _from_root(self.instances, key, self.root(key))
+        else:
+            provider = self._generate(binding, in_scope=True)
+        self.scope_cache[key] = provider
+        return provider
+
+    def provide(self, key: Hashable) -> Any:
+        """Resolve ``key`` from generated code (a singleton not built yet, or a provider over the budget)."""
+        return (self.root_cache.get(key) or self.root(key))()
+
+    def provide_in(self, key: Hashable, scope: dict[Any, Any]) -> Any:
+        return (self.scope_cache.get(key) or self.scoped(key))(scope)
+
+    def raiser(self, problem: Problem) -> Callable[..., Any]:
+        """A callable raising a fresh error for ``problem`` each time (REQUEST outside a scope, say)."""
+        plan = self.plan
+
+        def fail(*_: object) -> Any:
+            raise error_for(problem, plan)
+
+        return fail
+
+    def source(self, key: Hashable, *, in_scope: bool) -> str | None:
+        """The generated code that builds ``key`` (for a singleton: its construction), for ``explain()``."""
+        binding = self._checked(key)
+        if binding is None:
+            return None
+        if binding.scope is Scope.SINGLETON:
+            return source_of(self._builder(key))
+        return source_of(self.scoped(key) if in_scope else self.root(key))
+
+    # -- singletons --------------------------------------------------------------------------------------
+
+    def _singleton(self, key: Hashable) -> RootProvider:
+        build = self._builder(key)
+        prerequisites = self.plan.prerequisites(key)
+        instances, cache, ensure, once, plan = self.instances, self.root_cache, self._ensure, self._once, self.plan
+        get, store = dict.get, dict.__setitem__
+
+        def provide() -> Any:
+            value = get(instances, key, _MISSING)
+            if value is _MISSING:
+                try:
+                    for dependency in prerequisites:
+                        if dependency not in instances:
+                            ensure(dependency)
+                except Exception as error:
+                    note_resolution(error, key, plan)
+                    raise
+                value = once(key, build)
+            if get(cache, key) is provide:
+                store(cache, key, itertools.repeat(value).__next__)
+            return value
+
+        return provide
+
+    def _ensure(self, key: Hashable) -> None:
+        """Build one singleton whose own prerequisites are already built."""
+        self._once(key, self._builder(key))
+
+    def _once(self, key: Hashable, build: RootProvider) -> Any:
+        slot = self.slots.get(key) or self.slots.setdefault(key, SingletonSlot())
+        with slot.lock:
+            value = self.instances.get(key, _MISSING)
+            if value is _MISSING:
+                me = threading.get_ident()
+                if slot.owner == me:
+                    raise error_for(Reentrant(key), self.plan)
+                slot.owner = me
+                try:
+                    value = build()
+                finally:
+                    slot.owner = 0
+                self.instances[key] = value
+        return value
+
+    def _builder(self, key: Hashable) -> RootProvider:
+        build = self._builders.get(key)
+        if build is None:
+            binding = self.plan.get(key)
+            if binding is None:
+                raise error_for(NotRegistered(key), self.plan)
+            build = self._builders[key] = self._generate(binding, in_scope=False)
+        return build
+
+    # -- generation --------------------------------------------------------------------------------------
+
+    def _checked(self, key: Hashable) -> Binding | None:
+        binding = self.plan.get(key)
+        if binding is None:
+            if is_list_key(key):
+                return None
+            raise error_for(NotRegistered(key), self.plan)
+        raise_first(self.plan.check(key), self.plan)
+        return binding
+
+    def _generate(self, binding: Binding, *, in_scope: bool) -> Any:
+        builder = CodeBuilder(self._namespace)
+        Emitter(self, builder, in_scope=in_scope).provider(binding)
+        kind = "scoped provider" if in_scope else "provider"
+        return builder.build(
+            f"provide_{key_name(binding.key)}", "scope" if in_scope else "", f"{kind} of {key_name(binding.key)}"
+        )
+
+
+def _note(error: BaseException, key: Hashable, *, plan: Plan) -> None:
+    note_resolution(error, key, plan)
+
+
+def _from_root(instances: dict[Any, Any], key: Hashable, root: RootProvider) -> ScopeProvider:
+    """A singleton inside a scope: the root's instance (read straight from the store once built)."""
+
+    def provide(scope: object) -> Any:
+        return instances[key] if key in instances else root()
+
+    return provide
+
+
+def _empty_list(_: object) -> list[Any]:
+    return []
+
+
+__all__ = ["Compiler", "RootProvider", "ScopeProvider", "SingletonSlot"]

@@ -1,0 +1,129 @@
+"""Problem records: what planning and validation found wrong, as plain data.
+
+Planning never builds an exception: it returns these records, and ``dioxide._render.errors`` turns each into
+the error users see. Keeping the facts apart from their wording lets one graph walk serve ``resolve`` (the first
+problem, as its own exception type), ``validate()``/``start()`` (every problem at once) and introspection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from dioxide._plan.bindings import Binding
+from dioxide._plan.hints import Parameter
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step of a dependency chain: ``binding`` needs ``parameter`` (None for aliases and list members)."""
+
+    binding: Binding
+    parameter: Parameter | None
+
+
+@dataclass(frozen=True, slots=True)
+class NotRegistered:
+    """Nothing is bound to ``key`` in the active profile."""
+
+    key: Hashable
+
+
+@dataclass(frozen=True, slots=True)
+class MissingDependency:
+    """Building ``root`` reaches ``missing`` through ``hops``, and nothing is bound to it."""
+
+    root: Hashable
+    hops: tuple[Hop, ...]
+    missing: Hashable
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableAnnotation:
+    """A required parameter whose annotation could not be evaluated."""
+
+    root: Hashable
+    hops: tuple[Hop, ...]
+    parameter: Parameter
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """Components that depend on each other; ``keys`` starts and ends with the same key."""
+
+    keys: tuple[Hashable, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Captive:
+    """A singleton that would hold a REQUEST-scoped component: ``path`` runs from the singleton to it."""
+
+    path: tuple[Binding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FactoryLifecycle:
+    """A FACTORY-scoped ``@lifecycle`` component: its instances could never be initialized."""
+
+    binding: Binding
+
+
+@dataclass(frozen=True, slots=True)
+class Reentrant:
+    """``key`` was asked for again, in the same thread, while it was being built (a constructor resolving itself)."""
+
+    key: Hashable
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideScope:
+    """A REQUEST-scoped component asked for outside a scope."""
+
+    key: Hashable
+
+
+@dataclass(frozen=True, slots=True)
+class AmbiguousAdapters:
+    """Several single adapters claim ``port`` in ``profile``."""
+
+    port: type
+    classes: tuple[type, ...]
+    profile: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MixedAdapters:
+    """``port`` has both single and multi-binding adapters."""
+
+    port: type
+    singles: tuple[type, ...]
+    multis: tuple[type, ...]
+
+
+Problem = (
+    NotRegistered
+    | MissingDependency
+    | UnreadableAnnotation
+    | Cycle
+    | Captive
+    | FactoryLifecycle
+    | OutsideScope
+    | Reentrant
+    | AmbiguousAdapters
+    | MixedAdapters
+)
+
+__all__ = [
+    "AmbiguousAdapters",
+    "Captive",
+    "Cycle",
+    "FactoryLifecycle",
+    "Hop",
+    "MissingDependency",
+    "MixedAdapters",
+    "NotRegistered",
+    "OutsideScope",
+    "Problem",
+    "Reentrant",
+    "UnreadableAnnotation",
+]

@@ -1,0 +1,185 @@
+"""Scanning: from the decorated classes to the bindings a container adds, for one profile.
+
+This is where the decisions are made once: which adapter serves each port in the active profile, which scope
+each component has, what each constructor needs (hints are read here). It reads the declarations and the
+container's current bindings and returns what to add; it changes nothing itself. Problems a scan can detect
+without resolving anything (ambiguous adapters, a singleton directly holding a request-scoped component) come
+back as records, and then nothing is to be added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from dioxide._declare.registry import (
+    AdapterRegistration,
+    adapter_registry,
+    implemented_port,
+    lifecycle_registry,
+    registrations_of,
+    service_profiles,
+    service_registry,
+    service_scope,
+)
+from dioxide._plan.bindings import Binding, Kind, MemberKey, Origin, SharedKey
+from dioxide._plan.problems import AmbiguousAdapters, Captive, MixedAdapters, Problem
+from dioxide.scope import Scope
+
+_Found = dict[type, list[tuple[type, AdapterRegistration]]]
+
+
+@dataclass
+class ScanOutcome:
+    """What one scan adds: new bindings (or a multi-binding list that grew), in order, and what it saw."""
+
+    bindings: list[Binding] = field(default_factory=list)
+    sightings: list[tuple[type, type, frozenset[str]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    services: int = 0
+    adapters: int = 0
+
+
+def profile_matches(profiles: frozenset[str], active: str | None) -> bool:
+    return active is None or "*" in profiles or active in profiles
+
+
+def _in_package(cls: type, package: str | None) -> bool:
+    return package is None or cls.__module__.startswith(package)
+
+
+def plan_scan(existing: Mapping[Hashable, Binding], *, package: str | None, profile: str | None) -> ScanOutcome:
+    """The decorated classes (of ``package``, or all) active in ``profile``; earlier registrations win."""
+    outcome = ScanOutcome()
+    singles: _Found = {}
+    multis: _Found = {}
+    for cls in adapter_registry:
+        if not _in_package(cls, package):
+            continue
+        for registration in registrations_of(cls):
+            outcome.sightings.append((registration.port, cls, registration.profiles))
+            if profile_matches(registration.profiles, profile):
+                target = multis if registration.multi else singles
+                target.setdefault(registration.port, []).append((cls, registration))
+    services = [
+        cls for cls in service_registry if _in_package(cls, package) and profile_matches(service_profiles(cls), profile)
+    ]
+    outcome.problems = _conflicts(singles, multis, profile)
+    if outcome.problems:
+        return outcome
+    planned = _plan(existing, singles, multis, services)
+    captive = _captive(existing, planned)
+    if captive is not None:
+        outcome.problems = [captive]
+        return outcome
+    for binding in planned:
+        current = existing.get(binding.key)
+        if current is not None and (binding.kind is not Kind.MULTI or current.members == binding.members):
+            continue  # first registration wins; an unchanged multi-binding list is not new
+        added = binding.members if current is None else tuple(m for m in binding.members if m not in current.members)
+        outcome.bindings.append(binding)
+        if binding.kind is Kind.MULTI:
+            outcome.adapters += len(added)
+        elif binding.visible and binding.kind is not Kind.ALIAS:
+            if binding.origin is Origin.SERVICE:
+                outcome.services += 1
+            else:
+                outcome.adapters += 1
+        elif binding.visible and binding.origin is Origin.ADAPTER:
+            outcome.adapters += 1
+    return outcome
+
+
+def _conflicts(singles: _Found, multis: _Found, profile: str | None) -> list[Problem]:
+    for port, found in singles.items():
+        classes = tuple(dict.fromkeys(cls for cls, _ in found))
+        if len(classes) > 1:
+            return [AmbiguousAdapters(port, classes, profile)]
+        if port in multis:
+            return [MixedAdapters(port, classes, tuple(cls for cls, _ in multis[port]))]
+    return []
+
+
+def _plan(
+    existing: Mapping[Hashable, Binding], singles: _Found, multis: _Found, services: Iterable[type]
+) -> list[Binding]:
+    """The bindings a scan adds: adapters (one instance per class across its ports), multi lists, services."""
+    planned: list[Binding] = []
+    fresh_singles = {port: found[0] for port, found in singles.items() if port not in existing}
+    uses: dict[type, list[AdapterRegistration]] = {}
+    for cls, registration in fresh_singles.values():
+        uses.setdefault(cls, []).append(registration)
+    for found in multis.values():
+        for cls, registration in found:
+            uses.setdefault(cls, []).append(registration)
+    shared: dict[type, SharedKey] = {}
+    for cls, registrations in uses.items():
+        scopes = {r.scope for r in registrations}
+        if len(registrations) > 1 and len(scopes) == 1 and Scope.FACTORY not in scopes:
+            shared[cls] = SharedKey(cls)
+            profiles = frozenset().union(*(r.profiles for r in registrations))
+            planned.append(Binding.for_class(shared[cls], cls, registrations[0].scope, Origin.INTERNAL, profiles))
+
+    def adapter_binding(key: Hashable, cls: type, registration: AdapterRegistration) -> Binding:
+        if cls in shared:
+            return Binding(
+                key, Kind.ALIAS, shared[cls], registration.scope, Origin.ADAPTER, profiles=registration.profiles
+            )
+        return Binding.for_class(key, cls, registration.scope, Origin.ADAPTER, registration.profiles)
+
+    for port, (cls, registration) in fresh_singles.items():
+        planned.append(adapter_binding(port, cls, registration))
+    for port, found in multis.items():
+        list_key: Hashable = list[port]  # type: ignore[valid-type]
+        current = existing.get(list_key)
+        members: list[Hashable] = list(current.members) if current is not None else []
+        for cls, registration in sorted(found, key=lambda item: item[1].priority):
+            member: Hashable = MemberKey(port, cls)
+            if member not in members:
+                members.append(member)
+                planned.append(adapter_binding(member, cls, registration))
+        priority: dict[Hashable, int] = {MemberKey(port, cls): r.priority for cls, r in found}
+        for known in members:
+            if known not in priority and (binding := existing.get(known)) is not None:
+                priority[known] = _priority_of(binding, port)
+        members.sort(key=lambda m: priority.get(m, 0))
+        planned.append(Binding(list_key, Kind.MULTI, None, Scope.FACTORY, Origin.ADAPTER, members=tuple(members)))
+    for cls in services:
+        scope = service_scope(cls)
+        planned.append(Binding.for_class(cls, cls, scope, Origin.SERVICE))
+        implements = implemented_port(cls)
+        if implements is not None:
+            planned.append(Binding(implements, Kind.ALIAS, cls, scope, Origin.SERVICE))
+    return planned
+
+
+def _priority_of(binding: Binding, port: Hashable) -> int:
+    cls = binding.target.implementation if binding.kind is Kind.ALIAS else binding.target
+    return next((r.priority for r in registrations_of(cls) if r.port is port and r.multi), 0)
+
+
+def _captive(existing: Mapping[Hashable, Binding], planned: list[Binding]) -> Captive | None:
+    """The direct singleton -> request edges a scan can see; start() checks the rest, transitively."""
+    known: dict[Hashable, Binding] = {b.key: b for b in planned}
+    known.update(existing)  # earlier registrations win, as they will at registration
+    for binding in planned:
+        if binding.scope is not Scope.SINGLETON or binding.kind is not Kind.CLASS:
+            continue
+        for parameter in binding.parameters:
+            child = known.get(parameter.key) if parameter.key is not None else None
+            if child is not None and child.scope is Scope.REQUEST:
+                return Captive((binding, child))
+    return None
+
+
+def orphan_lifecycles(bindings: Iterable[Binding]) -> list[type]:
+    """``@lifecycle`` classes that no decorator or registration makes a component: never initialized."""
+    registered = {b.target if b.kind is Kind.CLASS else type(b.target) for b in bindings}
+    return [
+        cls
+        for cls in lifecycle_registry
+        if cls not in service_registry and cls not in adapter_registry and cls not in registered
+    ]
+
+
+__all__ = ["ScanOutcome", "orphan_lifecycles", "plan_scan", "profile_matches"]

@@ -1,0 +1,188 @@
+"""Request scopes: short-lived views of a container that cache REQUEST-scoped components.
+
+A scope is a small slotted object holding a dict of its instances; the compiled providers take that dict and
+store REQUEST instances straight into it. Singletons come from the parent. REQUEST-scoped ``@lifecycle``
+components are initialized when the scope opens (in dependency order, before user code can get them) and
+disposed in reverse order when it closes, also when the body raised. Once its block has exited, a scope
+refuses to resolve.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from collections.abc import Callable, Hashable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+
+from dioxide._lifecycle_runner import LifecycleRunner, report_failures, start_sync, stop_sync
+from dioxide._typing import ComponentType
+from dioxide.exceptions import ScopeError
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from dioxide.profile_enum import Profile
+
+T = TypeVar("T")
+
+ScopeProvider = Callable[[dict[Any, Any]], Any]
+
+_CLOSED: Final[dict[Any, ScopeProvider]] = {}  # the providers of an exited scope: every lookup misses
+_wirings: weakref.WeakKeyDictionary[Any, weakref.ref[ScopeWiring]] = weakref.WeakKeyDictionary()
+"""Each container's wiring, for ``ScopedContainer(container)``; weak both ways, so that neither keeps the other."""
+
+
+class ScopeWiring:
+    """What a container gives its scopes: its scope providers and how to compile, order and name components.
+
+    One per container, made by the container itself; scopes never reach into the container otherwise.
+    """
+
+    __slots__ = ("__weakref__", "_keys", "compile", "lifecycle_keys", "name_of", "parent", "providers", "sync_runner")
+
+    def __init__(
+        self,
+        parent: Any,
+        *,
+        providers: dict[Any, ScopeProvider],
+        compile: Callable[[Any], ScopeProvider],
+        lifecycle_keys: Callable[[], list[Hashable]],
+        name_of: Callable[[Hashable], str],
+        sync_runner: Callable[[], asyncio.Runner | None],
+    ) -> None:
+        self.parent = parent
+        self.providers = providers
+        self.compile = compile
+        self.lifecycle_keys = lifecycle_keys
+        self.name_of = name_of
+        self.sync_runner = sync_runner
+        self._keys: list[Hashable] | None = None
+        _wirings[parent] = weakref.ref(self)
+
+    def changed(self) -> None:
+        """The container's plan changed: the REQUEST ``@lifecycle`` keys are computed again on next use."""
+        self._keys = None
+
+    def lifecycle(self) -> list[Hashable]:
+        """The REQUEST ``@lifecycle`` keys, in initialization order (remembered until the plan changes)."""
+        keys = self._keys
+        if keys is None:
+            keys = self._keys = self.lifecycle_keys()
+        return keys
+
+
+class ScopedContainer:
+    """One request scope of a container: ``async with container.create_scope() as scope:`` (or ``with``).
+
+    ``ScopedContainer(container)`` (dioxide 2.x's constructor, also given a ``scope_id``) builds one directly.
+    """
+
+    __slots__ = ("__weakref__", "_instances", "_providers", "_runner", "_scope_id", "_sync", "_wiring")
+
+    def __init__(self, parent: Any, scope_id: str | None = None) -> None:
+        wiring = parent if type(parent) is ScopeWiring else _wiring_of(parent)
+        self._wiring = wiring
+        self._providers = wiring.providers
+        self._instances: dict[Any, Any] = {}
+        self._scope_id = scope_id
+        self._runner: LifecycleRunner | None = None
+        self._sync: asyncio.Runner | None = None
+
+    def resolve(self, component_type: ComponentType[T]) -> T:
+        """The component for ``component_type``: REQUEST ones cached in this scope, singletons shared."""
+        try:
+            provider = self._providers[component_type]
+        except KeyError:  # first resolution since the container last changed (or a closed scope)
+            provider = self._compile(component_type)
+        return provider(self._instances)  # type: ignore[no-any-return]
+
+    def __getitem__(self, component_type: ComponentType[T]) -> T:
+        return self.resolve(component_type)
+
+    def _resolve_key(self, key: Hashable) -> Any:
+        return self.resolve(cast(Any, key))
+
+    def _compile(self, component_type: Any) -> ScopeProvider:
+        if self._providers is _CLOSED:
+            name = getattr(component_type, "__name__", repr(component_type))
+            raise ScopeError(
+                f"Cannot resolve {name}: this scope has exited\n"
+                "  Resolve inside the `with`/`async with container.create_scope()` block, or open a new scope"
+            )
+        return self._wiring.compile(component_type)
+
+    @property
+    def scope_id(self) -> str:
+        """A unique id (a uuid4 string), made on first use: most scopes never need one."""
+        if self._scope_id is None:
+            import uuid
+
+            self._scope_id = str(uuid.uuid4())
+        return self._scope_id
+
+    @property
+    def parent(self) -> Any:
+        return self._wiring.parent
+
+    @property
+    def active_profile(self) -> Profile | None:
+        profile: Profile | None = self._wiring.parent.active_profile
+        return profile
+
+    def create_scope(self) -> ScopedContainer:
+        raise ScopeError("Nested scopes not supported")
+
+    def __repr__(self) -> str:
+        return f"ScopedContainer(profile={self.active_profile!r}, parent=Container)"
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+
+    async def _open(self) -> None:
+        runner = LifecycleRunner()
+        wiring = self._wiring
+        await runner.start(
+            (wiring.name_of(key), functools.partial(self._resolve_key, key)) for key in wiring.lifecycle()
+        )
+        self._runner = runner
+
+    async def _close(self, exc: BaseException | None) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            report_failures(await runner.stop(), exc, "closing a scope")
+
+    async def __aenter__(self) -> ScopedContainer:
+        if self._wiring.lifecycle():
+            await self._open()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._providers = _CLOSED
+        if self._runner is not None:
+            await self._close(exc)
+
+    def __enter__(self) -> ScopedContainer:
+        if self._wiring.lifecycle():
+            self._sync = start_sync(self._open, self._wiring.sync_runner())
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._providers = _CLOSED
+        runner, self._sync = self._sync, None
+        if runner is not None:
+            stop_sync(runner, lambda: self._close(exc), close=runner is not self._wiring.sync_runner())
+
+
+def _wiring_of(parent: Any) -> ScopeWiring:
+    reference = _wirings.get(parent)
+    wiring = reference() if reference is not None else None
+    if wiring is None:
+        raise TypeError(f"ScopedContainer expects the Container it belongs to, got {parent!r}")
+    return wiring
+
+
+__all__ = ["ScopeWiring", "ScopedContainer"]
