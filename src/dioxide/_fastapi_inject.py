@@ -18,6 +18,8 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeAlias, TypeVar, cast, get_origin
 
+from dioxide.asgi import NO_SCOPE, SCOPE_KEY
+
 if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
@@ -34,6 +36,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 CONNECTION_PARAMETER = "dioxide_connection__"
+NO_FASTAPI = "FastAPI is not installed. Install it with: pip install dioxide[fastapi]"
 
 
 def _name(component_type: Any) -> str:
@@ -135,10 +138,8 @@ def inject(endpoint: Callable[P, R]) -> Callable[P, R]:
     FastAPI's thread pool, and resolves there), WebSocket endpoints and plain (non-generator)
     dependencies. The undecorated function stays available as ``endpoint.__wrapped__``.
     """
-    from dioxide.fastapi import _NO_FASTAPI, _NO_SCOPE, SCOPE_KEY
-
     if Depends is None or HTTPConnection is None:
-        raise ImportError(_NO_FASTAPI)
+        raise ImportError(NO_FASTAPI)
     target = inspect.unwrap(endpoint)
     qualname = getattr(target, "__qualname__", repr(endpoint))
     if _is_generator(endpoint) or _is_generator(target):
@@ -193,7 +194,7 @@ def inject(endpoint: Callable[P, R]) -> Callable[P, R]:
             except AttributeError:  # no connection: not called by FastAPI
                 raise TypeError(not_through_fastapi) from None
             except KeyError:  # no scope: no DioxideMiddleware
-                raise RuntimeError(_NO_SCOPE) from None
+                raise RuntimeError(NO_SCOPE) from None
             for name, component_type in components:
                 kwargs[name] = resolve(component_type)
             return await endpoint(*args, **kwargs)  # type: ignore[misc]
@@ -206,7 +207,7 @@ def inject(endpoint: Callable[P, R]) -> Callable[P, R]:
             except AttributeError:
                 raise TypeError(not_through_fastapi) from None
             except KeyError:
-                raise RuntimeError(_NO_SCOPE) from None
+                raise RuntimeError(NO_SCOPE) from None
             for name, component_type in components:
                 kwargs[name] = resolve(component_type)
             return endpoint(*args, **kwargs)
@@ -221,4 +222,4 @@ def inject(endpoint: Callable[P, R]) -> Callable[P, R]:
     return cast(Callable[P, R], injected)
 
 
-__all__ = ["Injected", "inject"]
+__all__ = ["NO_FASTAPI", "Injected", "inject"]
