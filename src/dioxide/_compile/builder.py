@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any, Final
 
-_RESERVED: Final = frozenset({"Exception", "error", "instances", "note", "scope", "provide", "value"})
+_RESERVED: Final = frozenset({"Exception", "error", "instances", "note", "resolve", "resolve_in", "scope", "value"})
 _counter = itertools.count(1)
 _sources: weakref.WeakKeyDictionary[Callable[..., Any], str] = weakref.WeakKeyDictionary()
 

@@ -24,13 +24,13 @@ _BUDGET: Final = 512  # constructions written into one provider; beyond, depende
 
 
 class ProviderSource(Protocol):
-    """What the emitter needs from the compiler: the plan, and the callables the generated code may use."""
+    """What the emitter needs from the compiler: the plan, and raisers for the problems it meets.
+
+    The generated code also calls ``resolve(key)`` and ``resolve_in(key, scope)``, globals the compiler puts in
+    every provider's namespace, for a singleton not built yet and for a dependency over the budget.
+    """
 
     plan: Plan
-
-    def provide(self, key: Hashable) -> object: ...
-
-    def provide_in(self, key: Hashable, scope: dict[object, object]) -> object: ...
 
     def raiser(self, problem: Problem) -> Callable[..., object]: ...
 
@@ -54,7 +54,6 @@ class Emitter:
         self.in_scope = in_scope
         self.constructions = 0
         self.request_locals: dict[Hashable, str] = {}
-        self._calls = {"provide": source.provide, "provide_in": source.provide_in}
 
     def provider(self, binding: Binding) -> None:
         """The whole body: (in a scope) the cached-instance shortcut and the REQUEST dependencies, then ``key``."""
@@ -134,18 +133,18 @@ class Emitter:
             return self.b.name(binding.target, f"{type(binding.target).__name__}_instance")
         name = self.key(key)
         if binding.scope is Scope.SINGLETON:
-            return f"(instances[{name}] if {name} in instances else {self.call('provide')}({name}))"
+            return f"(instances[{name}] if {name} in instances else resolve({name}))"
         if key in on_path:  # validation reports cycles first; this keeps generation finite regardless
             return self.fail(Cycle((*on_path, key)))
         if binding.scope is Scope.REQUEST:
             if not self.in_scope:
                 return self.fail(OutsideScope(key))
             local = self.request_locals.get(key)
-            return local if local is not None else f"{self.call('provide_in')}({name}, scope)"
+            return local if local is not None else f"resolve_in({name}, scope)"
         if self.constructions >= _BUDGET:
             if self.in_scope:
-                return f"{self.call('provide_in')}({name}, scope)"
-            return f"{self.call('provide')}({name})"
+                return f"resolve_in({name}, scope)"
+            return f"resolve({name})"
         return binding
 
     def finish(self, node: _Node, depth: int, *, last: bool) -> str:
@@ -196,9 +195,6 @@ class Emitter:
 
     def key(self, key: Hashable) -> str:
         return self.b.name(key, key_name(key))
-
-    def call(self, function: str) -> str:
-        return self.b.name(self._calls[function], function)
 
     def fail(self, problem: Problem) -> str:
         return f"{self.b.name(self.source.raiser(problem), 'fail')}()"

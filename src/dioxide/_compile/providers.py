@@ -70,6 +70,8 @@ class Compiler:
         self._namespace: dict[str, Any] = {
             "instances": instances,
             "note": functools.partial(_note, plan=plan),
+            "resolve": self.provide,
+            "resolve_in": self.provide_in,
         }
 
     # -- entry points ------------------------------------------------------------------------------------

@@ -100,6 +100,9 @@ class ScopedContainer:
     def __getitem__(self, component_type: ComponentType[T]) -> T:
         return self.resolve(component_type)
 
+    __iter__ = None  # a scope is not a collection: no iteration (and no ``in``) through __getitem__
+    __contains__ = None
+
     def _resolve_key(self, key: Hashable) -> Any:
         return self.resolve(cast(Any, key))
 
@@ -178,7 +181,10 @@ class ScopedContainer:
 
 
 def _wiring_of(parent: Any) -> ScopeWiring:
-    reference = _wirings.get(parent)
+    try:
+        reference = _wirings.get(parent)
+    except TypeError:  # not weak-referenceable: certainly not a container
+        reference = None
     wiring = reference() if reference is not None else None
     if wiring is None:
         raise TypeError(f"ScopedContainer expects the Container it belongs to, got {parent!r}")

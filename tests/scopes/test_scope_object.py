@@ -1,0 +1,95 @@
+"""A request scope is a plain object with 2.x's surface, not a mapping of its instances."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from dioxide import Container, Profile, Scope, ScopedContainer, ScopeError, lifecycle, service
+
+
+def request_lifecycle(events: list[str]) -> type:
+    @service(scope=Scope.REQUEST)
+    @lifecycle
+    class Session:
+        async def initialize(self) -> None:
+            events.append("init")
+
+        async def dispose(self) -> None:
+            events.append("dispose")
+
+    return Session
+
+
+class DescribeScopeObject:
+    def it_is_not_a_mapping_of_its_instances(self) -> None:
+        """Being a dict made ``scope.get(T)`` answer None and ``T in scope`` False for a registered component."""
+
+        @service(scope=Scope.REQUEST)
+        class Context:
+            pass
+
+        container = Container(profile=Profile.TEST)
+        with container.create_scope() as scope:
+            assert not isinstance(scope, dict)
+            assert not hasattr(scope, "get")
+            with pytest.raises(TypeError):
+                _ = Context in scope  # type: ignore[operator]
+            assert isinstance(scope.resolve(Context), Context)
+
+    def it_has_no_clear_that_would_lose_a_disposal(self) -> None:
+        """Regression: ``scope.clear()`` (from the dict base) dropped the scope's state, so an initialized
+        REQUEST ``@lifecycle`` component was never disposed: only "init" was recorded."""
+        events: list[str] = []
+        Session = request_lifecycle(events)
+        container = Container(profile=Profile.TEST)
+        with container.create_scope() as scope:
+            scope.resolve(Session)
+            assert not hasattr(scope, "clear")
+        assert events == ["init", "dispose"]
+
+    def it_keeps_the_2x_surface(self) -> None:
+        container = Container(profile=Profile.TEST)
+        with container.create_scope() as scope:
+            assert scope.parent is container
+            assert str(uuid.UUID(scope.scope_id)) == scope.scope_id
+            assert scope.scope_id == scope.scope_id
+            assert repr(scope) == "ScopedContainer(profile=Profile.TEST, parent=Container)"
+            with pytest.raises(ScopeError, match="Nested scopes not supported"):
+                scope.create_scope()
+
+    def it_can_be_built_directly_from_its_container(self) -> None:
+        """2.x documents ``ScopedContainer(parent, scope_id)``."""
+
+        @service(scope=Scope.REQUEST)
+        class Context:
+            pass
+
+        container = Container(profile=Profile.TEST)
+        scope = ScopedContainer(container, "my-id")
+        assert scope.scope_id == "my-id"
+        with scope:
+            assert scope.resolve(Context) is scope.resolve(Context)
+
+    def it_refuses_a_parent_that_is_not_a_container(self) -> None:
+        with pytest.raises(TypeError, match="ScopedContainer expects the Container it belongs to, got 'nope'"):
+            ScopedContainer("nope")
+
+    async def it_refuses_to_resolve_once_exited(self) -> None:
+        @service(scope=Scope.REQUEST)
+        class Context:
+            pass
+
+        container = Container(profile=Profile.TEST)
+        async with container.create_scope() as scope:
+            scope.resolve(Context)
+        for _ in range(2):
+            with pytest.raises(ScopeError) as caught:
+                scope.resolve(Context)
+            assert "Cannot resolve Context: this scope has exited" in str(caught.value)
+            assert "open a new scope" in str(caught.value)
+        with container.create_scope() as sync_scope:
+            pass
+        with pytest.raises(ScopeError, match="this scope has exited"):
+            sync_scope[Context]
