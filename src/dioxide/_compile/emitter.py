@@ -56,36 +56,65 @@ class Emitter:
         self.request_locals: dict[Hashable, str] = {}
 
     def provider(self, binding: Binding) -> None:
-        """The whole body: (in a scope) the cached-instance shortcut and the REQUEST dependencies, then ``key``."""
+        """The whole body: construct ``key`` after what it needs; in a scope, REQUEST components first.
+
+        In a scope the body has two paths. A scope that holds nothing yet (the first resolution of a request)
+        builds every REQUEST component without looking it up; otherwise each is taken from the scope when
+        there, built and stored when not.
+        """
+        requests = self.in_scope and self.has_request_parts(binding)
+        if not requests:
+            self.body(binding, 1, fresh=False)
+            return
+        self.b.add(1, "if scope:")
+        key = self.key(binding.key)
+        if binding.scope is Scope.REQUEST:
+            self.b.add(2, f"if {key} in scope:")
+            self.b.add(3, f"return scope[{key}]")
+        self.body(binding, 2, fresh=False)
+        self.request_locals.clear()
+        self.body(binding, 1, fresh=True)
+
+    def has_request_parts(self, binding: Binding) -> bool:
+        if binding.scope is Scope.REQUEST:
+            return True
+        order = self.plan.reachable(binding.key, lambda b: b.scope is not Scope.SINGLETON)
+        return any((b := self.plan.get(k)) is not None and b.scope is Scope.REQUEST for k in order)
+
+    def body(self, binding: Binding, depth: int, *, fresh: bool) -> None:
         b = self.b
         key = self.key(binding.key)
         stores = self.in_scope and binding.scope is Scope.REQUEST
-        if stores:
-            b.add(1, f"if {key} in scope:")
-            b.add(2, f"return scope[{key}]")
-        b.add(1, "try:")
+        b.add(depth, "try:")
         if self.in_scope:
-            self.request_dependencies(binding.key, 2)
-        expression = self.construct(binding, 2)
-        b.add(2, f"value = scope[{key}] = {expression}" if stores else f"value = {expression}")
-        b.add(1, "except Exception as error:")
-        b.add(2, f"note(error, {key})")
-        b.add(2, "raise")
-        b.add(1, "return value")
+            self.request_dependencies(binding.key, depth + 1, fresh=fresh)
+        expression = self.construct(binding, depth + 1)
+        b.add(depth + 1, f"value = scope[{key}] = {expression}" if stores else f"value = {expression}")
+        b.add(depth, "except Exception as error:")
+        b.add(depth + 1, f"note(error, {key})")
+        b.add(depth + 1, "raise")
+        b.add(depth, "return value")
 
-    def request_dependencies(self, root: Hashable, depth: int) -> None:
-        """Each REQUEST component ``root`` needs, taken from the scope or built and stored there, in order."""
+    def request_dependencies(self, root: Hashable, depth: int, *, fresh: bool) -> None:
+        """Each REQUEST component ``root`` needs, taken from the scope or built and stored there, in order.
+
+        ``fresh``: the scope is known to be empty, so each is built and stored without a lookup.
+        """
         order = self.plan.reachable(root, lambda binding: binding.scope is not Scope.SINGLETON)
         for key in order:
             binding = self.plan.get(key)
             if key == root or binding is None or binding.scope is not Scope.REQUEST:
                 continue
             name, local = self.key(key), self.b.local(implementation_name(binding))
-            self.b.add(depth, f"if {name} in scope:")
-            self.b.add(depth + 1, f"{local} = scope[{name}]")
-            self.b.add(depth, "else:")
-            expression = self.construct(binding, depth + 1)
-            self.b.add(depth + 1, f"{local} = scope[{name}] = {expression}")
+            if fresh:
+                expression = self.construct(binding, depth)
+                self.b.add(depth, f"{local} = scope[{name}] = {expression}")
+            else:
+                self.b.add(depth, f"if {name} in scope:")
+                self.b.add(depth + 1, f"{local} = scope[{name}]")
+                self.b.add(depth, "else:")
+                expression = self.construct(binding, depth + 1)
+                self.b.add(depth + 1, f"{local} = scope[{name}] = {expression}")
             self.request_locals[key] = local
 
     # -- one construction, its FACTORY dependencies inlined before it ------------------------------------

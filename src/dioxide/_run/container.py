@@ -9,7 +9,6 @@ graph, generating providers) happens before, once per key.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 import warnings
@@ -78,7 +77,7 @@ class Container:
             sync_runner=lambda: self._sync_runner,
         )
         if type(self).create_scope is Container.create_scope:  # a scope per call, with no frame of ours
-            self.create_scope = functools.partial(ScopedContainer, self._wiring)  # type: ignore[method-assign]
+            self.create_scope = self._wiring.new_scope  # type: ignore[method-assign]
         if profile is not None:
             self.scan(profile=profile)
 
@@ -296,7 +295,7 @@ class Container:
 
     def create_scope(self) -> ScopedContainer:
         """A request scope: ``async with container.create_scope() as scope:`` (or ``with``)."""
-        return ScopedContainer(self._wiring)
+        return self._wiring.new_scope()
 
     # -- validation and lifecycle ------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ T = TypeVar("T")
 
 ScopeProvider = Callable[[dict[Any, Any]], Any]
 
+_new: Final = object.__new__
 _CLOSED: Final[dict[Any, ScopeProvider]] = {}  # the providers of an exited scope: every lookup misses
 _wirings: weakref.WeakKeyDictionary[Any, weakref.ref[ScopeWiring]] = weakref.WeakKeyDictionary()
 """Each container's wiring, for ``ScopedContainer(container)``; weak both ways, so that neither keeps the other."""
@@ -39,7 +40,17 @@ class ScopeWiring:
     One per container, made by the container itself; scopes never reach into the container otherwise.
     """
 
-    __slots__ = ("__weakref__", "_keys", "compile", "lifecycle_keys", "name_of", "parent", "providers", "sync_runner")
+    __slots__ = (
+        "__weakref__",
+        "_keys",
+        "compile",
+        "lifecycle_keys",
+        "name_of",
+        "parent",
+        "providers",
+        "quiet",
+        "sync_runner",
+    )
 
     def __init__(
         self,
@@ -58,17 +69,29 @@ class ScopeWiring:
         self.name_of = name_of
         self.sync_runner = sync_runner
         self._keys: list[Hashable] | None = None
+        self.quiet = False  # True once the keys are known and there are none: opening a scope does nothing
         _wirings[parent] = weakref.ref(self)
 
     def changed(self) -> None:
         """The container's plan changed: the REQUEST ``@lifecycle`` keys are computed again on next use."""
         self._keys = None
+        self.quiet = False
+
+    def new_scope(self) -> ScopedContainer:
+        """A scope of this container, made without running ``__init__`` (``create_scope`` is this method)."""
+        scope = _new(ScopedContainer)
+        scope._wiring = self
+        scope._providers = self.providers
+        scope._instances = {}
+        scope._runner = None
+        return scope
 
     def lifecycle(self) -> list[Hashable]:
         """The REQUEST ``@lifecycle`` keys, in initialization order (remembered until the plan changes)."""
         keys = self._keys
         if keys is None:
             keys = self._keys = self.lifecycle_keys()
+            self.quiet = not keys
         return keys
 
 
@@ -79,15 +102,16 @@ class ScopedContainer:
     """
 
     __slots__ = ("__weakref__", "_instances", "_providers", "_runner", "_scope_id", "_sync", "_wiring")
+    # ``_sync`` is set only when a synchronous ``with`` opened REQUEST @lifecycle components
 
     def __init__(self, parent: Any, scope_id: str | None = None) -> None:
         wiring = parent if type(parent) is ScopeWiring else _wiring_of(parent)
         self._wiring = wiring
         self._providers = wiring.providers
         self._instances: dict[Any, Any] = {}
-        self._scope_id = scope_id
+        if scope_id is not None:
+            self._scope_id = scope_id
         self._runner: LifecycleRunner | None = None
-        self._sync: asyncio.Runner | None = None
 
     def resolve(self, component_type: ComponentType[T]) -> T:
         """The component for ``component_type``: REQUEST ones cached in this scope, singletons shared."""
@@ -118,11 +142,12 @@ class ScopedContainer:
     @property
     def scope_id(self) -> str:
         """A unique id (a uuid4 string), made on first use: most scopes never need one."""
-        if self._scope_id is None:
+        scope_id: str | None = getattr(self, "_scope_id", None)  # unset until asked for: most scopes never are
+        if scope_id is None:
             import uuid
 
-            self._scope_id = str(uuid.uuid4())
-        return self._scope_id
+            scope_id = self._scope_id = str(uuid.uuid4())
+        return scope_id
 
     @property
     def parent(self) -> Any:
@@ -155,7 +180,7 @@ class ScopedContainer:
             report_failures(await runner.stop(), exc, "closing a scope")
 
     async def __aenter__(self) -> ScopedContainer:
-        if self._wiring.lifecycle():
+        if not self._wiring.quiet and self._wiring.lifecycle():
             await self._open()
         return self
 
@@ -167,7 +192,7 @@ class ScopedContainer:
             await self._close(exc)
 
     def __enter__(self) -> ScopedContainer:
-        if self._wiring.lifecycle():
+        if not self._wiring.quiet and self._wiring.lifecycle():
             self._sync = start_sync(self._open, self._wiring.sync_runner())
         return self
 
@@ -175,8 +200,11 @@ class ScopedContainer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._providers = _CLOSED
-        runner, self._sync = self._sync, None
-        if runner is not None:
+        if self._runner is not None:
+            runner: asyncio.Runner | None = getattr(self, "_sync", None)
+            if runner is None:  # opened by ``async with``: close it the same way
+                raise ScopeError("A scope entered with `async with` must be exited with `async with`")
+            del self._sync
             stop_sync(runner, lambda: self._close(exc), close=runner is not self._wiring.sync_runner())
 
 
