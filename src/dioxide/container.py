@@ -21,7 +21,7 @@ from dioxide._diagnostics import add_resolution_note
 from dioxide._graph import BindingGraph
 from dioxide._hints import PRIMITIVE_TYPES
 from dioxide._lazy import LazyScans
-from dioxide._lifecycle_runner import LifecycleRunner, raise_failures, report_failures, start_sync, stop_sync
+from dioxide._lifecycle_runner import LifecycleRunner, SyncBridge, raise_failures, report_failures
 from dioxide._overrides import Override
 from dioxide._typing import ComponentType
 from dioxide.exceptions import ResolutionError
@@ -57,7 +57,7 @@ class Container:
         self._graph.materialize = self._lazy.materialize
         self._runners: list[LifecycleRunner] = []
         self._start_future: asyncio.Future[None] | None = None
-        self._sync_runner: asyncio.Runner | None = None
+        self._sync_bridge = SyncBridge()
         self._providers = self._compiler.root_providers
         self._scope_class = scope_class_for(self)
         if type(self).create_scope is Container.create_scope:
@@ -287,16 +287,17 @@ class Container:
         report_failures(await self._dispose_all(), exc, "stopping the container")
 
     def __enter__(self) -> Container:
-        """Run the lifecycle from synchronous code, on an event loop owned by the container."""
-        self._sync_runner = start_sync(self.start)
+        """Run the lifecycle from synchronous code (any thread, loop running or not), on the container's loop."""
+        self._sync_bridge.run(self.start)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        runner, self._sync_runner = self._sync_runner, None
-        if runner is not None:
-            stop_sync(runner, lambda: self.__aexit__(exc_type, exc, tb), close=True)
+        try:
+            self._sync_bridge.run(lambda: self.__aexit__(exc_type, exc, tb))
+        finally:
+            self._sync_bridge.close()
 
     def reset(self) -> None:
         """Forget every instance built so far (registered instances stay); keep what must be disposed.

@@ -15,14 +15,12 @@ from collections.abc import Hashable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from dioxide._lifecycle_runner import LifecycleRunner, report_failures, start_sync, stop_sync
+from dioxide._lifecycle_runner import LifecycleRunner, report_failures
 from dioxide._typing import ComponentType
 from dioxide.exceptions import ScopeError
 from dioxide.scope import Scope
 
 if TYPE_CHECKING:
-    import asyncio
-
     from dioxide.container import Container
     from dioxide.profile_enum import Profile
 
@@ -32,12 +30,11 @@ T = TypeVar("T")
 class _State:
     """What a scope holds besides its instances; made only for scopes that need it."""
 
-    __slots__ = ("runner", "scope_id", "sync_runner")
+    __slots__ = ("runner", "scope_id")
 
     def __init__(self) -> None:
         self.scope_id: str | None = None
         self.runner: LifecycleRunner | None = None
-        self.sync_runner: asyncio.Runner | None = None
 
 
 _STATE: Any = _State  # the dict key of a scope's state (no component can be registered under it)
@@ -153,18 +150,15 @@ class ScopedContainer(dict[Any, Any]):
 
     def __enter__(self) -> ScopedContainer:
         if self._lifecycle_keys():
-            self._state().sync_runner = start_sync(self._open, self._parent._sync_runner)
+            self._parent._sync_bridge.run(self._open)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         state: _State | None = dict.get(self, _STATE)
-        runner = state.sync_runner if state is not None else None
-        if state is None or runner is None:
-            return
-        state.sync_runner = None
-        stop_sync(runner, lambda: self._close(exc), close=runner is not self._parent._sync_runner)
+        if state is not None and state.runner is not None:
+            self._parent._sync_bridge.run(lambda: self._close(exc))
 
 
 def scope_class_for(container: Container) -> type[ScopedContainer]:

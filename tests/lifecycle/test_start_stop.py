@@ -723,24 +723,24 @@ class DescribeSyncLifecycle:
             pass
         assert [str(e) for e in caught.value.exceptions] == ["close failed"]
 
-    async def it_refuses_to_run_inside_a_running_loop(self) -> None:
-        events: list[str] = []
+    async def it_runs_inside_a_running_loop_on_the_containers_own_loop(self) -> None:
+        loops: list[asyncio.AbstractEventLoop] = []
 
         @service
         @lifecycle
         class Pool:
             async def initialize(self) -> None:
-                events.append("init")
+                loops.append(asyncio.get_running_loop())
 
             async def dispose(self) -> None:
-                events.append("dispose")
+                loops.append(asyncio.get_running_loop())
 
-        container = Container(profile=Profile.TEST)
-        with pytest.raises(RuntimeError) as caught:
-            with container:
-                pass
-        assert "cannot run inside a running event loop; use `async with` instead" in str(caught.value)
-        assert events == []
+        with Container(profile=Profile.TEST) as container:
+            assert len(loops) == 1
+            assert container.resolve(Pool) is container.resolve(Pool)
+        assert len(loops) == 2
+        assert loops[0] is loops[1]
+        assert loops[0] is not asyncio.get_running_loop()
 
 
 def _loop_running() -> bool:

@@ -1,0 +1,259 @@
+"""The synchronous lifecycle (`with container:`, `with scope:`) runs on one long-lived loop per container: it works
+when a loop is already running in the calling thread and from many threads at once, refuses (instead of
+deadlocking) to be called from that loop's own thread, and stops its thread when the container stops, when the
+container is garbage collected, and at interpreter exit."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import weakref
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from types import FrameType
+
+import pytest
+
+from dioxide import Container, Profile, Scope, lifecycle, service
+
+REENTRANT = (
+    "dioxide: the synchronous lifecycle (`with container:` / `with container.create_scope():` with "
+    "@lifecycle components) was called from the container's own lifecycle loop (for example from an "
+    "initialize() or dispose()); it would wait for itself forever: use `async with` there instead"
+)
+
+
+class DescribeManyThreads:
+    def it_gives_each_of_many_concurrent_scopes_its_own_initialized_component(self) -> None:
+        threads = 8
+        started = threading.Barrier(threads, timeout=10)
+        events: list[tuple[str, int]] = []
+        lock = threading.Lock()
+
+        @service(scope=Scope.REQUEST)
+        @lifecycle
+        class Session:
+            async def initialize(self) -> None:
+                await asyncio.sleep(0.01)  # keeps several scopes opening at the same time
+                with lock:
+                    events.append(("init", id(self)))
+
+            async def dispose(self) -> None:
+                await asyncio.sleep(0.01)
+                with lock:
+                    events.append(("dispose", id(self)))
+
+        def request(container: Container) -> int:
+            started.wait()
+            with container.create_scope() as scope:
+                session = scope.resolve(Session)
+                assert scope.resolve(Session) is session
+                assert ("init", id(session)) in events
+                return id(session)
+
+        with Container(profile=Profile.TEST) as container, ThreadPoolExecutor(threads) as pool:
+            sessions = list(pool.map(request, [container] * threads, timeout=30))
+        assert len(set(sessions)) == threads
+        assert sorted(events) == sorted([("init", s) for s in sessions] + [("dispose", s) for s in sessions])
+
+    def it_starts_the_container_once_when_threads_enter_it_together(self) -> None:
+        threads = 8
+        started = threading.Barrier(threads, timeout=10)
+        initialized: list[int] = []
+
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                await asyncio.sleep(0.01)
+                initialized.append(id(self))
+
+            async def dispose(self) -> None:
+                pass
+
+        container = Container(profile=Profile.TEST)
+
+        def enter() -> None:
+            started.wait()
+            container.__enter__()
+
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(lambda _: enter(), range(threads), timeout=30))
+        container.__exit__(None, None, None)
+        assert initialized == [id(container.resolve(Pool))]
+
+
+class DescribeReentrance:
+    def it_raises_instead_of_deadlocking_when_called_from_its_own_loop(self) -> None:
+        @service(scope=Scope.REQUEST)
+        @lifecycle
+        class Session:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                pass
+
+        @service
+        @lifecycle
+        class Warmup:
+            def __init__(self) -> None:
+                self.container: Container | None = None
+
+            async def initialize(self) -> None:
+                assert self.container is not None
+                with self.container.create_scope():  # a sync scope on the loop that runs this initialize()
+                    pass
+
+            async def dispose(self) -> None:
+                pass
+
+        container = Container(profile=Profile.TEST)
+        container.resolve(Warmup).container = container
+        with pytest.raises(RuntimeError) as caught:
+            with container:
+                pass
+        assert str(caught.value) == REENTRANT
+        assert not container.started
+
+
+class DescribeLoopThread:
+    def it_stops_the_loop_thread_when_the_container_stops(self) -> None:
+        seen: list[threading.Thread] = []
+
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                seen.append(threading.current_thread())
+
+            async def dispose(self) -> None:
+                seen.append(threading.current_thread())
+
+        with Container(profile=Profile.TEST):
+            assert seen[0].is_alive()
+            assert seen[0] is not threading.current_thread()
+        assert seen[1] is seen[0]
+        assert not seen[0].is_alive()
+
+    def it_starts_a_new_loop_when_the_container_is_entered_again(self) -> None:
+        loops: list[asyncio.AbstractEventLoop] = []
+
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                loops.append(asyncio.get_running_loop())
+
+            async def dispose(self) -> None:
+                pass
+
+        container = Container(profile=Profile.TEST)
+        with container:
+            pass
+        container.reset()
+        with container:
+            pass
+        assert len(loops) == 2
+        assert loops[0] is not loops[1]
+        assert loops[0].is_closed()
+        assert loops[1].is_closed()
+
+    def it_stops_the_loop_thread_when_the_container_is_garbage_collected(self) -> None:
+        seen: list[threading.Thread] = []
+
+        @service(scope=Scope.REQUEST)
+        @lifecycle
+        class Session:
+            async def initialize(self) -> None:
+                seen.append(threading.current_thread())
+
+            async def dispose(self) -> None:
+                pass
+
+        container = Container(profile=Profile.TEST)
+        with container.create_scope():
+            pass
+        collected = weakref.ref(container)
+        del container
+        gc.collect()
+        assert collected() is None
+        assert not seen[0].is_alive()
+
+
+class DescribeInterruption:
+    def it_cancels_the_lifecycle_when_the_waiting_caller_is_interrupted(self, alarm: None) -> None:
+        cancelled = threading.Event()
+
+        @service(scope=Scope.REQUEST)
+        @lifecycle
+        class Session:
+            async def initialize(self) -> None:
+                try:
+                    await asyncio.sleep(30)
+                except asyncio.CancelledError:
+                    cancelled.set()
+                    raise
+
+            async def dispose(self) -> None:
+                pass
+
+        container = Container(profile=Profile.TEST)
+        with pytest.raises(_Interrupted), container.create_scope():
+            pass
+        assert cancelled.wait(5)  # the initialize() left behind on the container's loop was cancelled
+        container._sync_bridge.close()
+
+
+class _Interrupted(Exception):
+    pass
+
+
+@pytest.fixture
+def alarm() -> Iterator[None]:
+    """Raise ``_Interrupted`` in the main thread 0.2 s from now, as a Ctrl-C would."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise _Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class DescribeInterpreterExit:
+    def it_lets_an_atexit_handler_stop_the_container_then_stops_the_loop(self) -> None:
+        script = textwrap.dedent(
+            """
+            import atexit, asyncio, threading
+            from dioxide import Container, Profile, lifecycle, service
+
+            @service
+            @lifecycle
+            class Pool:
+                async def initialize(self) -> None:
+                    print("init", flush=True)
+
+                async def dispose(self) -> None:
+                    await asyncio.sleep(0.01)
+                    print("dispose", flush=True)
+
+            container = Container(profile=Profile.TEST)
+            container.__enter__()
+            atexit.register(container.__exit__, None, None, None)
+            print("threads", sum(t.name == "dioxide-lifecycle" for t in threading.enumerate()), flush=True)
+            """
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split("\n") == ["init", "threads 1", "dispose", ""]
+        assert done.stderr == ""
