@@ -89,7 +89,8 @@ class SyncBridge:
     ``asyncio.run_coroutine_threadsafe``: so they work whether or not a loop is running in the calling
     thread, and from many threads at once (each call is one task on the same loop, where the container's
     singletons were initialized). The thread starts on first need and stops with ``close()``, when the
-    container stops, when the bridge is garbage collected, or at interpreter exit.
+    container stops, when the bridge is garbage collected, or at interpreter exit. A process forked from
+    one whose bridge was running (a pre-forking server or worker pool) starts its own loop on first need.
     """
 
     __slots__ = ("__weakref__", "_finalizer", "_lock", "_loop", "_thread")
@@ -118,7 +119,9 @@ class SyncBridge:
     def _running_loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
             loop, thread = self._loop, self._thread
-            if loop is None or thread is None:
+            if loop is None or thread is None or not thread.is_alive():  # not alive: in a forked child
+                if self._finalizer is not None:
+                    self._finalizer.detach()  # the parent's loop: its wake-up pipe is the parent's too
                 loop, thread = self._loop, self._thread = _start_loop_thread()
                 # also runs at interpreter exit, after atexit handlers registered later (an integration's)
                 self._finalizer = weakref.finalize(self, _stop_loop_thread, loop, thread)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import multiprocessing
+import os
 import signal
 import subprocess
 import sys
@@ -15,6 +17,7 @@ import threading
 import weakref
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
 from types import FrameType
 
 import pytest
@@ -257,3 +260,35 @@ class DescribeInterpreterExit:
         assert done.returncode == 0, done.stderr
         assert done.stdout.split("\n") == ["init", "threads 1", "dispose", ""]
         assert done.stderr == ""
+
+
+class DescribeFork:
+    def it_starts_a_loop_of_its_own_in_a_forked_child(self) -> None:
+        @service(scope=Scope.REQUEST)
+        @lifecycle
+        class Session:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                pass
+
+        def child(container: Container, answer: Connection) -> None:
+            with container.create_scope() as scope:
+                scope.resolve(Session)
+            answer.send(os.getpid())
+
+        context = multiprocessing.get_context("fork")
+        with Container(profile=Profile.TEST) as container:  # the parent's loop thread is running
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=child, args=(container, send))
+            process.start()
+            try:
+                assert receive.poll(30), "the forked child's scope never opened (waiting on the parent's loop)"
+                assert receive.recv() == process.pid
+            finally:
+                process.join(10)
+                if process.is_alive():
+                    process.kill()
+                    process.join(10)
+            assert process.exitcode == 0
