@@ -1,0 +1,86 @@
+"""Click and Typer: a scope per command, passed as its first argument; the container stops with the command.
+
+``container = configure_dioxide(profile=...)`` makes a new container (unless one is given), scans and starts
+it before it returns. ``@with_scope(container)`` makes ``func(scope, ...)`` a command callback taking the
+remaining parameters (Click options, or Typer's parameters read from the signature): each call opens a scope,
+and REQUEST-scoped components are disposed after it, even when the command raises. Groups and nested groups
+may use it too; each callback gets its own scope. The container is stopped (singletons disposed once) when
+the outermost command's context closes; an invocation after that (a second ``CliRunner.invoke``) starts it
+again with fresh singletons. ``async def`` callbacks run on the container's lifecycle loop. Nothing here
+calls ``asyncio.run``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any
+
+from dioxide import _integration
+from dioxide.container import Container
+from dioxide.profile_enum import Profile
+
+click: ModuleType | None
+try:
+    import click
+except ImportError:  # Click is an optional extra: `pip install dioxide[click]` (or dioxide[typer])
+    click = None
+
+_META_KEY = "dioxide.click.stops"
+
+
+def configure_dioxide(
+    profile: Profile | str | None = None,
+    container: Container | None = None,
+    packages: Sequence[str] | None = None,
+) -> Container:
+    """A started container (a new ``Container()`` unless one is given), scanned for ``profile``.
+
+    Called inside a command, it stops when that command's context closes; otherwise, when the outermost
+    context of the first command using ``@with_scope`` closes (or at interpreter exit if none ran).
+    """
+    if click is None:
+        raise _integration.missing("Click", "click")
+    target = container if container is not None else Container()
+    _integration.scan(target, profile, packages)
+    _integration.start(target)
+    _integration.stop_at_exit(target)  # if no command runs (--help, a usage error)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        _stop_with(context, target)
+    return target
+
+
+def with_scope(container: Container) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``@with_scope(container)``: the callback gets a fresh scope as its first argument."""
+    if click is None:
+        raise _integration.missing("Click", "click")
+
+    def started() -> Container:
+        assert click is not None
+        context = click.get_current_context(silent=True)
+        if not container.started:  # stopped by an earlier invocation in this process: start again, afresh
+            container.reset()
+            _integration.start(container)
+            _integration.stop_at_exit(container)
+        if context is not None:
+            _stop_with(context, container)
+        return container
+
+    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+        return _integration.in_scope(started, func)
+
+    return decorator
+
+
+def _stop_with(context: Any, container: Container) -> None:
+    """Stop ``container`` when the outermost context closes (once, however many callbacks use it)."""
+    root = context.find_root()
+    stops: list[Container] = root.meta.setdefault(_META_KEY, [])
+    if any(known is container for known in stops):
+        return
+    stops.append(container)
+    root.call_on_close(lambda: _integration.stop(container))
+
+
+__all__ = ["configure_dioxide", "with_scope"]
