@@ -62,5 +62,10 @@ class URLs:
 def serving(patterns: list[Any], middleware: str = MIDDLEWARE) -> Iterator[None]:
     from django.test import override_settings
 
-    with override_settings(ROOT_URLCONF=URLs(patterns), MIDDLEWARE=[middleware]):
+    with override_settings(
+        ROOT_URLCONF=URLs(patterns),
+        MIDDLEWARE=[middleware],
+        ALLOWED_HOSTS=BASE_SETTINGS["ALLOWED_HOSTS"],
+        REST_FRAMEWORK=BASE_SETTINGS["REST_FRAMEWORK"],  # also when someone else configured Django
+    ):
         yield

@@ -204,6 +204,13 @@ class DescribeInProcess:
         with pytest.raises(TypeError):
             add.delay()  # Celery checks the arguments against (x, y=1)
 
+    def it_passes_the_scope_before_the_task_when_bound(self, eager: Celery, components: Components) -> None:
+        @scoped_task(eager, bind=True, name="dioxide_eager.bound")
+        def bound(scope: ScopedContainer, task: Any, x: int) -> tuple[bool, str, int]:
+            return isinstance(scope, ScopedContainer), task.name, x
+
+        assert bound.delay(4).get() == (True, "dioxide_eager.bound", 4)
+
     def it_stops_with_the_worker_of_its_app_only(self, components: Components) -> None:
         from celery.signals import worker_shutdown
 

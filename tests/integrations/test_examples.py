@@ -80,6 +80,8 @@ def _django_example(name: str) -> Any:
         INSTALLED_APPS=example.INSTALLED_APPS,  # populating the apps runs ready(): configure_dioxide()
         MIDDLEWARE=example.MIDDLEWARE,
         ROOT_URLCONF=example.ROOT_URLCONF,
+        ALLOWED_HOSTS=example.ALLOWED_HOSTS,
+        REST_FRAMEWORK=getattr(example, "REST_FRAMEWORK", {}),
     )
 
 
