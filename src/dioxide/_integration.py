@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from dioxide.container import Container
+from dioxide.container import container as _global_container
 from dioxide.profile_enum import Profile
 
 logger = logging.getLogger("dioxide")
@@ -43,6 +44,17 @@ def scan(container: Container, profile: Profile | str | None, packages: Sequence
         container.scan(package=package, profile=wanted)
     if not names and active is None:
         container.scan(profile=wanted)
+
+
+def setup(
+    container: Container | None, profile: Profile | str | None, packages: Sequence[str] | str | None
+) -> Container:
+    """What every ``configure_dioxide()`` does: scan and start ``container`` (or the global one), stop it at exit."""
+    target = container if container is not None else _global_container
+    scan(target, profile, packages)
+    start(target)
+    stop_at_exit(target)
+    return target
 
 
 def start(container: Container) -> None:
@@ -116,4 +128,4 @@ def in_scope(container: Callable[[], Container], func: Callable[..., Any]) -> Ca
     return wrapper
 
 
-__all__ = ["in_scope", "missing", "scan", "start", "stop", "stop_at_exit"]
+__all__ = ["in_scope", "missing", "scan", "setup", "start", "stop", "stop_at_exit"]

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from dioxide import _integration
 from dioxide.container import Container
-from dioxide.container import container as _global_container
 from dioxide.profile_enum import Profile
 
 if TYPE_CHECKING:
@@ -46,10 +45,7 @@ def configure_dioxide(
         raise _integration.missing("Celery", "celery")
     from celery.signals import worker_shutdown
 
-    target = container if container is not None else _global_container
-    _integration.scan(target, profile, packages)
-    _integration.start(target)
-    _integration.stop_at_exit(target)
+    target = _integration.setup(container, profile, packages)
     app.dioxide_container = target
 
     def stop_with_worker(sender: Any = None, **_: Any) -> None:

@@ -42,14 +42,12 @@ def configure_dioxide(
     """A started container (a new ``Container()`` unless one is given), scanned for ``profile``.
 
     Called inside a command, it stops when that command's context closes; otherwise, when the outermost
-    context of the first command using ``@with_scope`` closes (or at interpreter exit if none ran).
+    context of the first command using ``@with_scope`` closes (or at interpreter exit if none ran: --help,
+    a usage error).
     """
     if click is None:
         raise _integration.missing("Click", "click")
-    target = container if container is not None else Container()
-    _integration.scan(target, profile, packages)
-    _integration.start(target)
-    _integration.stop_at_exit(target)  # if no command runs (--help, a usage error)
+    target = _integration.setup(container if container is not None else Container(), profile, packages)
     context = _current_context()
     if context is not None:
         _stop_with(context, target)

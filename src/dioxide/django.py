@@ -21,7 +21,6 @@ from dioxide import _integration
 from dioxide._django_middleware import ScopeMiddleware, current_scope, resolve_in
 from dioxide._typing import ComponentType
 from dioxide.container import Container
-from dioxide.container import container as _global_container
 from dioxide.profile_enum import Profile
 from dioxide.scoped import ScopedContainer
 
@@ -63,10 +62,7 @@ def configure_dioxide(
     global _container
     if Django is None:
         raise _integration.missing("Django", "django")
-    target = container if container is not None else _global_container
-    _integration.scan(target, profile, packages)
-    _integration.start(target)
-    _integration.stop_at_exit(target)
+    target = _integration.setup(container, profile, packages)
     _container = target
     return target
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from dioxide import _integration
 from dioxide._typing import ComponentType
 from dioxide.container import Container
-from dioxide.container import container as _global_container
 from dioxide.exceptions import LifecycleError
 from dioxide.profile_enum import Profile
 from dioxide.scoped import ScopedContainer
@@ -64,10 +63,7 @@ def configure_dioxide(
         raise _integration.missing(_NO_FLASK, "flask")
     if CONTAINER_KEY in app.config:
         raise RuntimeError("dioxide: configure_dioxide() was already called for this app")
-    target = container if container is not None else _global_container
-    _integration.scan(target, profile, packages)
-    _integration.start(target)
-    _integration.stop_at_exit(target)
+    target = _integration.setup(container, profile, packages)
     app.config[CONTAINER_KEY] = target
 
     def open_scope() -> None:

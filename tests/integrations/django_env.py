@@ -58,6 +58,12 @@ class URLs:
         self.urlpatterns = patterns
 
 
+def session_of(response: Any) -> int:
+    """The ``"session"`` a view answered with (the id of its request's Session), once it answered 200."""
+    assert response.status_code == 200, response.content
+    return int(response.json()["session"])
+
+
 @contextlib.contextmanager
 def serving(patterns: list[Any], middleware: str = MIDDLEWARE) -> Iterator[None]:
     from django.test import override_settings

@@ -237,13 +237,3 @@ class DescribeMisuse:
         with pytest.raises(RuntimeError) as caught:
             task.delay()
         assert str(caught.value).startswith("dioxide container not configured for this Celery app.")
-
-    def it_names_the_extra_when_celery_is_missing(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(dioxide.celery, "Celery", None)
-        message = "Celery is not installed. Install it with: pip install dioxide[celery]"
-        with pytest.raises(ImportError) as caught:
-            configure_dioxide(object())
-        assert str(caught.value) == message
-        with pytest.raises(ImportError) as caught:
-            scoped_task(object())
-        assert str(caught.value) == message

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import click
-import pytest
 import typer
 from click.testing import CliRunner
 from typer.testing import CliRunner as TyperRunner
@@ -253,15 +252,3 @@ class DescribeConfiguration:
         assert lines(done)[0] == "pool initialize"
         assert lines(done)[-1] == "pool dispose"
         assert "ran" not in lines(done)
-
-
-class DescribeMisuse:
-    def it_names_the_extra_when_click_is_missing(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(dioxide.click, "click", None)
-        message = "Click is not installed. Install it with: pip install dioxide[click]"
-        with pytest.raises(ImportError) as caught:
-            configure_dioxide()
-        assert str(caught.value) == message
-        with pytest.raises(ImportError) as caught:
-            with_scope(Container())
-        assert str(caught.value) == message

@@ -22,7 +22,7 @@ import dioxide.django
 from dioxide import Container, Profile, Scope, lifecycle, service
 from dioxide.django import configure_dioxide, inject, shutdown_dioxide
 from tests.integrations.components import Components
-from tests.integrations.django_env import django_settings, serving
+from tests.integrations.django_env import django_settings, serving, session_of
 from tests.integrations.scripts import lines, run_program
 
 __all__ = ["django_settings"]  # the module-scoped fixture
@@ -67,15 +67,10 @@ def routes(components: Components, django_settings: None) -> Iterator[Components
     shutdown_dioxide()
 
 
-def _session(response: Any) -> int:
-    assert response.status_code == 200, response.content
-    return int(response.json()["session"])
-
-
 class DescribeSyncRequests:
     def it_shares_a_request_component_within_a_request_and_renews_it_in_the_next(self, routes: Components) -> None:
         client = Client()
-        one, two = _session(client.get("/sync")), _session(client.get("/class"))
+        one, two = session_of(client.get("/sync")), session_of(client.get("/class"))
         assert one != two
         assert [id(s) for s in routes.closed] == [one, two]
         assert not any(session.open for session in routes.closed)
@@ -99,31 +94,31 @@ class DescribeSyncRequests:
             return JsonResponse({"session": id(session)})
 
         with serving([path("concurrent", view)]), ThreadPoolExecutor(8) as pool:
-            sessions = list(pool.map(lambda _: _session(Client().get("/concurrent")), range(8), timeout=30))
+            sessions = list(pool.map(lambda _: session_of(Client().get("/concurrent")), range(8), timeout=30))
         assert len(set(sessions)) == 8
         assert len(routes.closed) == 8
 
     async def it_works_in_a_thread_whose_event_loop_is_running(self, routes: Components) -> None:
-        _session(Client().get("/sync"))
+        session_of(Client().get("/sync"))
         assert len(routes.closed) == 1
         assert routes.closed[0].loop is not asyncio.get_running_loop()  # initialized on the container's loop
 
     def it_serves_async_views_under_wsgi(self, routes: Components) -> None:
-        _session(Client().get("/async"))
+        session_of(Client().get("/async"))
         assert len(routes.closed) == 1
 
 
 class DescribeAsyncRequests:
     async def it_opens_the_scope_on_the_requests_own_loop_for_async_views(self, routes: Components) -> None:
         client = AsyncClient()
-        one, two = _session(await client.get("/async")), _session(await client.get("/async"))
+        one, two = session_of(await client.get("/async")), session_of(await client.get("/async"))
         assert one != two
         assert [id(s) for s in routes.closed] == [one, two]
         assert routes.closed[0].loop is asyncio.get_running_loop()
 
     async def it_serves_sync_views_under_asgi(self, routes: Components) -> None:
-        _session(await AsyncClient().get("/sync"))
-        _session(await AsyncClient().get("/class"))
+        session_of(await AsyncClient().get("/sync"))
+        session_of(await AsyncClient().get("/class"))
         assert len(routes.closed) == 2
 
     async def it_disposes_the_request_components_when_an_async_view_raises(self, routes: Components) -> None:
@@ -147,7 +142,7 @@ class DescribeAsyncRequests:
 
         with serving([path("concurrent", view)]):
             responses = await asyncio.gather(*(AsyncClient().get("/concurrent") for _ in range(8)))
-        assert len({_session(response) for response in responses}) == 8
+        assert len({session_of(response) for response in responses}) == 8
         assert len(routes.closed) == 8
 
 
@@ -236,13 +231,3 @@ class DescribeMisuse:
         assert str(caught.value).startswith(
             "No dioxide scope found for this request. Did you add 'dioxide.django.DioxideMiddleware' to MIDDLEWARE?"
         )
-
-    def it_names_the_extra_when_django_is_missing(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(dioxide.django, "Django", None)
-        message = "Django is not installed. Install it with: pip install dioxide[django]"
-        with pytest.raises(ImportError) as caught:
-            configure_dioxide()
-        assert str(caught.value) == message
-        with pytest.raises(ImportError) as caught:
-            inject(object)
-        assert str(caught.value) == message

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.test import AsyncClient, Client
@@ -12,7 +11,7 @@ from django.urls import include, path
 from dioxide import Profile
 from dioxide.django import configure_dioxide, inject, shutdown_dioxide
 from tests.integrations.components import Components
-from tests.integrations.django_env import django_settings, serving
+from tests.integrations.django_env import django_settings, serving, session_of
 
 __all__ = ["django_settings"]  # the module-scoped fixture
 
@@ -57,18 +56,13 @@ def routes(components: Components, django_settings: None) -> Iterator[Components
     shutdown_dioxide()
 
 
-def _session(response: Any) -> int:
-    assert response.status_code == 200, response.content
-    return int(response.json()["session"])
-
-
 class DescribeDRFViews:
     @pytest.mark.parametrize("url", ["/orders", "/items/", "/health"], ids=["APIView", "ViewSet", "api_view"])
     def it_shares_a_request_component_within_a_request_and_renews_it_in_the_next(
         self, routes: Components, url: str
     ) -> None:
         client = Client()
-        one, two = _session(client.get(url)), _session(client.get(url))
+        one, two = session_of(client.get(url)), session_of(client.get(url))
         assert one != two
         assert [id(s) for s in routes.closed] == [one, two]
 
@@ -80,5 +74,5 @@ class DescribeDRFViews:
 
     async def it_serves_drf_views_under_asgi(self, routes: Components) -> None:
         for url in ("/orders", "/items/", "/health"):
-            _session(await AsyncClient().get(url))
+            session_of(await AsyncClient().get(url))
         assert len(routes.closed) == 3

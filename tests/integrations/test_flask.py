@@ -171,13 +171,3 @@ class DescribeMisuse:
         with app.test_request_context("/"), pytest.raises(RuntimeError) as caught:
             inject(object)
         assert str(caught.value).startswith("No dioxide scope found for this request. Did you call configure_dioxide")
-
-    def it_names_the_extra_when_flask_is_missing(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(dioxide.flask, "Flask", None)
-        message = "Flask is not installed. Install it with: pip install dioxide[flask]"
-        with pytest.raises(ImportError) as caught:
-            configure_dioxide(Flask(__name__))
-        assert str(caught.value) == message
-        with pytest.raises(ImportError) as caught:
-            inject(object)
-        assert str(caught.value) == message

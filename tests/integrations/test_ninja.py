@@ -20,7 +20,7 @@ import dioxide.ninja
 from dioxide import Container, Profile
 from dioxide.ninja import configure_dioxide, inject, shutdown_dioxide
 from tests.integrations.components import Components
-from tests.integrations.django_env import django_settings, serving
+from tests.integrations.django_env import django_settings, serving, session_of
 
 __all__ = ["django_settings"]  # the module-scoped fixture
 
@@ -63,25 +63,20 @@ def api(components: Components, django_settings: None) -> Iterator[Any]:
     shutdown_dioxide()
 
 
-def _session(response: Any) -> int:
-    assert response.status_code == 200, response.content
-    return int(response.json()["session"])
-
-
 class DescribeRequests:
     @pytest.mark.parametrize("url", ["/api/sync", "/api/async"])
     def it_shares_a_request_component_within_a_request_and_renews_it_in_the_next(
         self, api: Any, components: Components, url: str
     ) -> None:
         client = Client()
-        one, two = _session(client.get(url)), _session(client.get(url))
+        one, two = session_of(client.get(url)), session_of(client.get(url))
         assert one != two
         assert [id(s) for s in components.closed] == [one, two]
         assert dioxide.ninja._request_scope.scope is None  # cleaned up by _cleanup_scope()
 
     @pytest.mark.parametrize("url", ["/api/sync", "/api/async"])
     async def it_serves_sync_and_async_endpoints_under_asgi(self, api: Any, components: Components, url: str) -> None:
-        one, two = _session(await AsyncClient().get(url)), _session(await AsyncClient().get(url))
+        one, two = session_of(await AsyncClient().get(url)), session_of(await AsyncClient().get(url))
         assert one != two
         assert [id(s) for s in components.closed] == [one, two]
 
@@ -103,12 +98,12 @@ class DescribeRequests:
             return {"session": id(session)}
 
         with serving([path("c/", concurrent_api.urls)], middleware=MIDDLEWARE), ThreadPoolExecutor(8) as pool:
-            sessions = list(pool.map(lambda _: _session(Client().get("/c/concurrent")), range(8), timeout=30))
+            sessions = list(pool.map(lambda _: session_of(Client().get("/c/concurrent")), range(8), timeout=30))
         assert len(set(sessions)) == 8
         assert len(components.closed) == 8
 
     async def it_works_in_a_thread_whose_event_loop_is_running(self, api: Any, components: Components) -> None:
-        _session(Client().get("/api/sync"))
+        session_of(Client().get("/api/sync"))
         assert len(components.closed) == 1
 
 
@@ -150,13 +145,3 @@ class DescribeMisuse:
         assert str(caught.value).startswith(
             "No dioxide scope found for this request. Did you add 'dioxide.ninja.DioxideMiddleware' to MIDDLEWARE?"
         )
-
-    def it_names_the_extra_when_ninja_is_missing(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(dioxide.ninja, "NinjaAPI", None, raising=False)
-        message = "Django Ninja is not installed. Install it with: pip install dioxide[ninja]"
-        with pytest.raises(ImportError) as caught:
-            configure_dioxide(None)
-        assert str(caught.value) == message
-        with pytest.raises(ImportError) as caught:
-            inject(object)
-        assert str(caught.value) == message

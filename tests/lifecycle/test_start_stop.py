@@ -723,25 +723,6 @@ class DescribeSyncLifecycle:
             pass
         assert [str(e) for e in caught.value.exceptions] == ["close failed"]
 
-    async def it_runs_inside_a_running_loop_on_the_containers_own_loop(self) -> None:
-        loops: list[asyncio.AbstractEventLoop] = []
-
-        @service
-        @lifecycle
-        class Pool:
-            async def initialize(self) -> None:
-                loops.append(asyncio.get_running_loop())
-
-            async def dispose(self) -> None:
-                loops.append(asyncio.get_running_loop())
-
-        with Container(profile=Profile.TEST) as container:
-            assert len(loops) == 1
-            assert container.resolve(Pool) is container.resolve(Pool)
-        assert len(loops) == 2
-        assert loops[0] is loops[1]
-        assert loops[0] is not asyncio.get_running_loop()
-
 
 def _loop_running() -> bool:
     try:

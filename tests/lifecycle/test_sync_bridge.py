@@ -31,6 +31,24 @@ REENTRANT = (
 )
 
 
+Event = tuple[str, asyncio.AbstractEventLoop, threading.Thread]
+
+
+def _recording(scope: Scope, events: list[Event]) -> type:
+    """A ``@lifecycle`` component of ``scope`` recording the loop and the thread of its initialize() and dispose()."""
+
+    @service(scope=scope)
+    @lifecycle
+    class Recorded:
+        async def initialize(self) -> None:
+            events.append(("initialize", asyncio.get_running_loop(), threading.current_thread()))
+
+        async def dispose(self) -> None:
+            events.append(("dispose", asyncio.get_running_loop(), threading.current_thread()))
+
+    return Recorded
+
+
 class DescribeManyThreads:
     def it_gives_each_of_many_concurrent_scopes_its_own_initialized_component(self) -> None:
         threads = 8
@@ -93,14 +111,7 @@ class DescribeManyThreads:
 
 class DescribeReentrance:
     def it_raises_instead_of_deadlocking_when_called_from_its_own_loop(self) -> None:
-        @service(scope=Scope.REQUEST)
-        @lifecycle
-        class Session:
-            async def initialize(self) -> None:
-                pass
-
-            async def dispose(self) -> None:
-                pass
+        _recording(Scope.REQUEST, [])
 
         @service
         @lifecycle
@@ -126,35 +137,23 @@ class DescribeReentrance:
 
 
 class DescribeLoopThread:
-    def it_stops_the_loop_thread_when_the_container_stops(self) -> None:
-        seen: list[threading.Thread] = []
+    async def it_runs_on_a_loop_thread_of_its_own_even_inside_a_running_loop_and_stops_it(self) -> None:
+        events: list[Event] = []
+        Pool = _recording(Scope.SINGLETON, events)
 
-        @service
-        @lifecycle
-        class Pool:
-            async def initialize(self) -> None:
-                seen.append(threading.current_thread())
-
-            async def dispose(self) -> None:
-                seen.append(threading.current_thread())
-
-        with Container(profile=Profile.TEST):
-            assert seen[0].is_alive()
-            assert seen[0] is not threading.current_thread()
-        assert seen[1] is seen[0]
-        assert not seen[0].is_alive()
+        with Container(profile=Profile.TEST) as container:
+            assert container.resolve(Pool) is container.resolve(Pool)
+            [(_, loop, thread)] = events
+            assert loop is not asyncio.get_running_loop()  # this test's loop is running in this thread
+            assert thread is not threading.current_thread()
+            assert thread.is_alive()
+        assert events[1] == ("dispose", loop, thread)
+        assert not thread.is_alive()
+        assert loop.is_closed()
 
     def it_starts_a_new_loop_when_the_container_is_entered_again(self) -> None:
-        loops: list[asyncio.AbstractEventLoop] = []
-
-        @service
-        @lifecycle
-        class Pool:
-            async def initialize(self) -> None:
-                loops.append(asyncio.get_running_loop())
-
-            async def dispose(self) -> None:
-                pass
+        events: list[Event] = []
+        _recording(Scope.SINGLETON, events)
 
         container = Container(profile=Profile.TEST)
         with container:
@@ -162,22 +161,15 @@ class DescribeLoopThread:
         container.reset()
         with container:
             pass
-        assert len(loops) == 2
-        assert loops[0] is not loops[1]
-        assert loops[0].is_closed()
-        assert loops[1].is_closed()
+        first, second = events[0][1], events[2][1]
+        assert [event for event, _, _ in events] == ["initialize", "dispose"] * 2
+        assert first is not second
+        assert first.is_closed()
+        assert second.is_closed()
 
     def it_stops_the_loop_thread_when_the_container_is_garbage_collected(self) -> None:
-        seen: list[threading.Thread] = []
-
-        @service(scope=Scope.REQUEST)
-        @lifecycle
-        class Session:
-            async def initialize(self) -> None:
-                seen.append(threading.current_thread())
-
-            async def dispose(self) -> None:
-                pass
+        events: list[Event] = []
+        _recording(Scope.REQUEST, events)
 
         container = Container(profile=Profile.TEST)
         with container.create_scope():
@@ -186,7 +178,7 @@ class DescribeLoopThread:
         del container
         gc.collect()
         assert collected() is None
-        assert not seen[0].is_alive()
+        assert not events[0][2].is_alive()
 
 
 class DescribeInterruption:
@@ -264,14 +256,7 @@ class DescribeInterpreterExit:
 
 class DescribeFork:
     def it_starts_a_loop_of_its_own_in_a_forked_child(self) -> None:
-        @service(scope=Scope.REQUEST)
-        @lifecycle
-        class Session:
-            async def initialize(self) -> None:
-                pass
-
-            async def dispose(self) -> None:
-                pass
+        Session = _recording(Scope.REQUEST, [])
 
         def child(container: Container, answer: Connection) -> None:
             with container.create_scope() as scope:
