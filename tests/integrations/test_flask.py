@@ -3,6 +3,7 @@ stopped by shutdown_dioxide or at exit; no asyncio.run, so it works in threads a
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +13,7 @@ from flask import Flask, g
 
 import dioxide
 import dioxide.flask
-from dioxide import Container, Profile
+from dioxide import Container, Profile, Scope, lifecycle, service
 from dioxide.flask import configure_dioxide, inject, shutdown_dioxide
 from tests.integrations.components import Components
 from tests.integrations.scripts import lines, run_program
@@ -106,6 +107,24 @@ class DescribeRequests:
         finally:
             shutdown_dioxide(app)
         assert seen == components.closed
+
+    def it_sends_the_response_when_a_dispose_fails_and_logs_the_failure(
+        self, app: Flask, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        @service(scope=Scope.REQUEST)
+        @lifecycle
+        class Leaky:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                raise OSError("cannot close")
+
+        app.get("/leaky")(lambda: str(inject(Leaky) is not None))
+        dioxide.container.scan(profile=Profile.TEST)  # Leaky was declared after the start
+        with caplog.at_level(logging.ERROR, "dioxide"):
+            assert app.test_client().get("/leaky").status_code == 200
+        assert "cannot close" in caplog.text
 
 
 class DescribeConfiguration:
