@@ -9,6 +9,8 @@ reverse order, gives every component its turn even when some fail, and returns e
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -80,41 +82,98 @@ def report_failures(failures: list[Exception], exc: BaseException | None, what: 
         exc.add_note(f"dioxide: while {what}, a dispose() also failed: {failure!r}")
 
 
-def start_sync(start: Callable[[], Coroutine[Any, Any, None]], runner: asyncio.Runner | None = None) -> asyncio.Runner:
-    """Run ``start`` on ``runner`` (or on a new runner, closed again if ``start`` fails); returns the runner."""
+class SyncBridge:
+    """One long-lived event loop per container, in a daemon thread, for the synchronous lifecycle.
+
+    ``with container:`` and ``with scope:`` run their async ``initialize()``/``dispose()`` here, through
+    ``asyncio.run_coroutine_threadsafe``: so they work whether or not a loop is running in the calling
+    thread, and from many threads at once (each call is one task on the same loop, where the container's
+    singletons were initialized). The thread starts on first need and stops with ``close()``, when the
+    container stops, when the bridge is garbage collected, or at interpreter exit. A process forked from
+    one whose bridge was running (a pre-forking server or worker pool) starts its own loop on first need.
+    """
+
+    __slots__ = ("__weakref__", "_finalizer", "_lock", "_loop", "_thread")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+
+    def run(self, factory: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+        """Run the coroutine ``factory()`` makes on the bridge's loop and wait for its result.
+
+        If the caller is interrupted while waiting, the coroutine is cancelled (its rollback still runs).
+        """
+        import asyncio
+
+        loop = self._running_loop()
+        future = asyncio.run_coroutine_threadsafe(factory(), loop)
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()
+            raise
+
+    def _running_loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            loop, thread = self._loop, self._thread
+            if loop is None or thread is None or not thread.is_alive():  # not alive: in a forked child
+                if self._finalizer is not None:
+                    self._finalizer.detach()  # the parent's loop: its wake-up pipe is the parent's too
+                loop, thread = self._loop, self._thread = _start_loop_thread()
+                # also runs at interpreter exit, after atexit handlers registered later (an integration's)
+                self._finalizer = weakref.finalize(self, _stop_loop_thread, loop, thread)
+        if threading.current_thread() is thread:
+            raise RuntimeError(_REENTRANT)
+        return loop
+
+    def close(self) -> None:
+        """Stop the loop and its thread (a later ``run()`` starts new ones); waits a bounded time."""
+        with self._lock:
+            if self._thread is threading.current_thread():
+                raise RuntimeError(_REENTRANT)
+            finalizer, self._finalizer = self._finalizer, None
+            self._loop = self._thread = None
+        if finalizer is not None:
+            finalizer()
+
+
+_REENTRANT = (
+    "dioxide: the synchronous lifecycle (`with container:` / `with container.create_scope():` with "
+    "@lifecycle components) was called from the container's own lifecycle loop (for example from an "
+    "initialize() or dispose()); it would wait for itself forever: use `async with` there instead"
+)
+_STOP_TIMEOUT = 10.0
+
+
+def _start_loop_thread() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
     import asyncio
 
-    owned = runner is None
-    active = runner if runner is not None else asyncio.Runner()
-    try:
-        run_sync(active, start)
-    except BaseException:
-        if owned:
-            active.close()
-        raise
-    return active
+    ready = threading.Event()
+    box: list[asyncio.AbstractEventLoop] = []
+
+    def serve() -> None:
+        with asyncio.Runner() as runner:  # on exit: remaining tasks cancelled, async generators closed
+            box.append(runner.get_loop())
+            ready.set()
+            runner.get_loop().run_forever()
+
+    thread = threading.Thread(target=serve, name="dioxide-lifecycle", daemon=True)
+    thread.start()
+    ready.wait()
+    return box[0], thread
 
 
-def stop_sync(runner: asyncio.Runner, stop: Callable[[], Coroutine[Any, Any, None]], *, close: bool) -> None:
-    try:
-        run_sync(runner, stop)
-    finally:
-        if close:
-            runner.close()
+def _stop_loop_thread(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+    if not loop.is_closed():
+        try:
+            loop.call_soon_threadsafe(loop.stop)
+        except RuntimeError:  # closed in between
+            pass
+    if thread is not threading.current_thread():
+        thread.join(_STOP_TIMEOUT)
 
 
-def run_sync(runner: asyncio.Runner, factory: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
-    """Run a lifecycle coroutine from synchronous code, refusing to nest inside a running loop."""
-    import asyncio
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return runner.run(factory())
-    raise RuntimeError(
-        "dioxide: the synchronous lifecycle (`with container:` / `with container.create_scope():` with "
-        "@lifecycle components) cannot run inside a running event loop; use `async with` instead"
-    )
-
-
-__all__ = ["LifecycleRunner", "raise_failures", "report_failures", "run_sync", "start_sync", "stop_sync"]
+__all__ = ["LifecycleRunner", "SyncBridge", "raise_failures", "report_failures"]

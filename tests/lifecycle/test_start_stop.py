@@ -723,25 +723,6 @@ class DescribeSyncLifecycle:
             pass
         assert [str(e) for e in caught.value.exceptions] == ["close failed"]
 
-    async def it_refuses_to_run_inside_a_running_loop(self) -> None:
-        events: list[str] = []
-
-        @service
-        @lifecycle
-        class Pool:
-            async def initialize(self) -> None:
-                events.append("init")
-
-            async def dispose(self) -> None:
-                events.append("dispose")
-
-        container = Container(profile=Profile.TEST)
-        with pytest.raises(RuntimeError) as caught:
-            with container:
-                pass
-        assert "cannot run inside a running event loop; use `async with` instead" in str(caught.value)
-        assert events == []
-
 
 def _loop_running() -> bool:
     try:

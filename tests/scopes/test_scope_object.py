@@ -94,14 +94,12 @@ class DescribeScopeObject:
         with pytest.raises(ScopeError, match="this scope has exited"):
             sync_scope[Context]
 
-    async def it_refuses_a_synchronous_exit_of_a_scope_opened_with_async_with(self) -> None:
+    async def it_disposes_on_a_synchronous_exit_of_a_scope_opened_with_async_with(self) -> None:
         events: list[str] = []
         Session = request_lifecycle(events)
         container = Container(profile=Profile.TEST)
         scope = container.create_scope()
         await scope.__aenter__()
         assert isinstance(scope.resolve(Session), Session)
-        with pytest.raises(ScopeError, match="must be exited with `async with`"):
-            scope.__exit__(None, None, None)
-        await scope.__aexit__(None, None, None)
+        scope.__exit__(None, None, None)
         assert events == ["init", "dispose"]

@@ -473,20 +473,22 @@ class DescribeRequestLifecycle:
             raise KeyError("boom")
         assert events == ["init", "dispose"]
 
-    async def it_refuses_a_sync_with_inside_a_running_loop_when_there_is_a_lifecycle(self) -> None:
+    async def it_runs_the_request_lifecycle_from_a_sync_with_inside_a_running_loop(self) -> None:
+        events: list[str] = []
+
         @service(scope=Scope.REQUEST)
         @lifecycle
         class Session:
             async def initialize(self) -> None:
-                pass
+                events.append("init")
 
             async def dispose(self) -> None:
-                pass
+                events.append("dispose")
 
-        with pytest.raises(RuntimeError) as caught:
-            with Container(profile=Profile.TEST).create_scope():
-                pass
-        assert "cannot run inside a running event loop; use `async with` instead" in str(caught.value)
+        with Container(profile=Profile.TEST).create_scope() as scope:
+            assert events == ["init"]
+            assert scope.resolve(Session) is scope.resolve(Session)
+        assert events == ["init", "dispose"]
 
 
 class DescribeMultiBindingsInScopes:

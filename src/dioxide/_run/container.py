@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 from dioxide._compile.providers import Compiler, RootProvider, ScopeProvider, SingletonSlot
-from dioxide._lifecycle_runner import LifecycleRunner, raise_failures, report_failures, start_sync, stop_sync
+from dioxide._lifecycle_runner import LifecycleRunner, SyncBridge, raise_failures, report_failures
 from dioxide._plan.bindings import Binding, Kind, Origin, is_port, key_name
 from dioxide._plan.plan import Plan, is_list_key
 from dioxide._plan.scanner import orphan_lifecycles, plan_scan
@@ -67,14 +67,14 @@ class Container:
         # lifecycle
         self._runners: list[LifecycleRunner] = []
         self._start_future: asyncio.Future[None] | None = None
-        self._sync_runner: asyncio.Runner | None = None
+        self._sync_bridge = SyncBridge()
         self._wiring = ScopeWiring(
             self,
             providers=self._scope_providers,
             compile=self._compile_scoped,
             lifecycle_keys=lambda: self._plan().lifecycle_keys(Scope.REQUEST),
             name_of=self._component_name,
-            sync_runner=lambda: self._sync_runner,
+            bridge=self._sync_bridge,
         )
         if type(self).create_scope is Container.create_scope:  # a scope per call, with no frame of ours
             self.create_scope = self._wiring.new_scope  # type: ignore[method-assign]
@@ -381,16 +381,26 @@ class Container:
         report_failures(await self._dispose_all(), exc, "stopping the container")
 
     def __enter__(self) -> Container:
-        """Run the lifecycle from synchronous code, on an event loop owned by the container."""
-        self._sync_runner = start_sync(self.start)
+        """Run the lifecycle from synchronous code (any thread, loop running or not), on the container's loop."""
+        self._sync_bridge.run(self.start)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        runner, self._sync_runner = self._sync_runner, None
-        if runner is not None:
-            stop_sync(runner, lambda: self.__aexit__(exc_type, exc, tb), close=True)
+        try:
+            self._sync_bridge.run(lambda: self.__aexit__(exc_type, exc, tb))
+        finally:
+            self._sync_bridge.close()
+
+    def run(self, function: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+        """``await function(*args, **kwargs)`` from synchronous code, on the container's own event loop.
+
+        That loop (in a daemon thread) is where ``with container:`` initialized the singletons, so async
+        resources bound to a loop (connection pools, clients) are used where they were made. It works whether
+        or not a loop runs in the calling thread; it blocks the calling thread until the result is ready.
+        """
+        return self._sync_bridge.run(lambda: _awaited(function, args, kwargs))
 
     def reset(self) -> None:
         """Forget every instance built so far (registered instances stay); keep what must be disposed.
@@ -481,6 +491,10 @@ class Container:
         ports = sum(1 for key in keys if plan.is_port(key))
         profile = repr(self.active_profile) if self.active_profile is not None else "None"
         return f"Container(profile={profile}, ports={ports}, services={len(keys) - ports})"
+
+
+async def _awaited(function: Callable[..., Awaitable[T]], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    return await function(*args, **kwargs)
 
 
 def _check_instance(component_type: Any, instance: object) -> None:

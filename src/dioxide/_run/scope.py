@@ -15,13 +15,11 @@ from collections.abc import Callable, Hashable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
-from dioxide._lifecycle_runner import LifecycleRunner, report_failures, start_sync, stop_sync
+from dioxide._lifecycle_runner import LifecycleRunner, SyncBridge, report_failures
 from dioxide._typing import ComponentType
 from dioxide.exceptions import ScopeError
 
 if TYPE_CHECKING:
-    import asyncio
-
     from dioxide.profile_enum import Profile
 
 T = TypeVar("T")
@@ -43,13 +41,13 @@ class ScopeWiring:
     __slots__ = (
         "__weakref__",
         "_keys",
+        "bridge",
         "compile",
         "lifecycle_keys",
         "name_of",
         "parent",
         "providers",
         "quiet",
-        "sync_runner",
     )
 
     def __init__(
@@ -60,14 +58,14 @@ class ScopeWiring:
         compile: Callable[[Any], ScopeProvider],
         lifecycle_keys: Callable[[], list[Hashable]],
         name_of: Callable[[Hashable], str],
-        sync_runner: Callable[[], asyncio.Runner | None],
+        bridge: SyncBridge,
     ) -> None:
         self.parent = parent
         self.providers = providers
         self.compile = compile
         self.lifecycle_keys = lifecycle_keys
         self.name_of = name_of
-        self.sync_runner = sync_runner
+        self.bridge = bridge
         self._keys: list[Hashable] | None = None
         self.quiet = False  # True once the keys are known and there are none: opening a scope does nothing
         _wirings[parent] = weakref.ref(self)
@@ -101,8 +99,7 @@ class ScopedContainer:
     ``ScopedContainer(container)`` (dioxide 2.x's constructor, also given a ``scope_id``) builds one directly.
     """
 
-    __slots__ = ("__weakref__", "_instances", "_providers", "_runner", "_scope_id", "_sync", "_wiring")
-    # ``_sync`` is set only when a synchronous ``with`` opened REQUEST @lifecycle components
+    __slots__ = ("__weakref__", "_instances", "_providers", "_runner", "_scope_id", "_wiring")
 
     def __init__(self, parent: Any, scope_id: str | None = None) -> None:
         wiring = parent if type(parent) is ScopeWiring else _wiring_of(parent)
@@ -193,7 +190,7 @@ class ScopedContainer:
 
     def __enter__(self) -> ScopedContainer:
         if not self._wiring.quiet and self._wiring.lifecycle():
-            self._sync = start_sync(self._open, self._wiring.sync_runner())
+            self._wiring.bridge.run(self._open)
         return self
 
     def __exit__(
@@ -201,11 +198,7 @@ class ScopedContainer:
     ) -> None:
         self._providers = _CLOSED
         if self._runner is not None:
-            runner: asyncio.Runner | None = getattr(self, "_sync", None)
-            if runner is None:  # opened by ``async with``: close it the same way
-                raise ScopeError("A scope entered with `async with` must be exited with `async with`")
-            del self._sync
-            stop_sync(runner, lambda: self._close(exc), close=runner is not self._wiring.sync_runner())
+            self._wiring.bridge.run(lambda: self._close(exc))
 
 
 def _wiring_of(parent: Any) -> ScopeWiring:

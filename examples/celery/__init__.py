@@ -1,0 +1,1 @@
+"""The shop on Celery: ``celery -A examples.celery.tasks worker`` (from the repository root, Redis running)."""

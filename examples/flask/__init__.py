@@ -1,0 +1,1 @@
+"""The shop on Flask: ``flask --app examples.flask.app run`` (from the repository root)."""
