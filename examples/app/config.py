@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Final
 
 from dioxide import service
-from dioxide.sqlalchemy import DatabaseSettings, ReplicaPolicy
+from dioxide.sqlalchemy import DatabaseSettings
+from dioxide.sqlalchemy.replicas import ReplicaPolicy
 
 APP_DIR: Final = Path(__file__).resolve().parent
 REPOSITORY_ROOT: Final = APP_DIR.parents[1]

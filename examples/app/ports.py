@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from dioxide.sqlalchemy import Cursor, Page
+from dioxide.sqlalchemy import Page
+from dioxide.sqlalchemy.pagination import Cursor
 from examples.app.domain import Account, User, UserPage, UserProfile
 
 

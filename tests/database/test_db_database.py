@@ -13,12 +13,8 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool, StaticPool
 import dioxide.sqlalchemy as db_module
 from dioxide.adapter import _adapter_registry
 from dioxide.lifecycle import _lifecycle_registry
-from dioxide.sqlalchemy import (
-    DatabaseNotInitializedError,
-    DatabaseSettings,
-    FakeDatabase,
-    SQLAlchemyDatabase,
-)
+from dioxide.sqlalchemy import DatabaseSettings, FakeDatabase, SQLAlchemyDatabase
+from dioxide.sqlalchemy.errors import DatabaseNotInitializedError
 from tests.database.backends import sqlite_url
 
 PG = "postgresql+asyncpg://app@127.0.0.1:5432/app"

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 
-from dioxide.sqlalchemy import DatabaseSettings, DatabaseUnavailableError, SQLAlchemyDatabase, mask_url
+from dioxide.sqlalchemy import DatabaseSettings, DatabaseUnavailableError, SQLAlchemyDatabase
+from dioxide.sqlalchemy.masking import mask_url
 
 SECRET = "pa55-w0rd-xyz"
 

@@ -6,8 +6,8 @@ import traceback
 
 import pytest
 
-from dioxide.sqlalchemy import DEFAULT_URL, DatabaseConfigError, DatabaseSettings
-from dioxide.sqlalchemy.settings import parse_database_url
+from dioxide.sqlalchemy import DatabaseConfigError, DatabaseSettings
+from dioxide.sqlalchemy.settings import DEFAULT_URL, parse_database_url
 
 SECRET = "s3cr3t-pw"
 PG = f"postgresql+asyncpg://app:{SECRET}@127.0.0.1:5432/app"

@@ -8,9 +8,9 @@ replica fails no read. ``_is_disconnect`` tells ``read()`` when a read that fail
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
-from contextvars import Token
+from contextvars import ContextVar, Token
 from types import TracebackType
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +20,27 @@ from dioxide.sqlalchemy.errors import TransactionError
 
 if TYPE_CHECKING:
     from dioxide.sqlalchemy.replicas.health import _Replica
-    from dioxide.sqlalchemy.replicas.router import ReplicaRouter
 
 Mode = Literal["auto", "primary", "replica"]
+
+
+class _Router(Protocol):
+    """What a read block needs of ``ReplicaRouter`` (a protocol, so that this module does not import the router)."""
+
+    @property
+    def primary_database(self) -> SQLAlchemyDatabase: ...
+
+    @property
+    def _current(self) -> ContextVar[SQLAlchemyDatabase | None]: ...
+
+    def _require_started(self) -> None: ...
+
+    def _candidates(self, mode: Mode) -> list[_Replica]: ...
+
+    def _exclude(self, replica: _Replica, reason: str) -> None: ...
+
+    def _reason(self, replica: _Replica, error: BaseException) -> str: ...
+
 
 # What a replica may raise when it is down, restarting or saturated: the read moves on to another node.
 _NODE_ERRORS: Final = (sa_exc.DBAPIError, sa_exc.DisconnectionError, sa_exc.TimeoutError, OSError, TimeoutError)
@@ -33,7 +51,7 @@ class _ReadBlock:
 
     __slots__ = ("_block", "_isolation_level", "_mode", "_router", "_token", "joined", "node")
 
-    def __init__(self, router: ReplicaRouter, mode: Mode, isolation_level: str | None) -> None:
+    def __init__(self, router: _Router, mode: Mode, isolation_level: str | None) -> None:
         self._router = router
         self._mode = mode
         self._isolation_level = isolation_level
