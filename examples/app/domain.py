@@ -13,9 +13,12 @@ from typing import Final
 
 MAX_AMOUNT: Final = 1_000_000_000_000
 """The largest deposit or transfer, in cents (ten billion in the currency's unit)."""
+MAX_ID: Final = 2**31 - 1
+"""The largest id the schema's keys hold (``INTEGER``: 32 bits on PostgreSQL); the API refuses larger ones."""
+MAX_EMAIL_LENGTH: Final = 320
+MAX_NAME_LENGTH: Final = 200
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_MAX_EMAIL_LENGTH: Final = 320
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ class SameAccountError(InvalidRequestError):
 def normalize_email(email: str) -> str:
     """The address as stored (trimmed, lower case); ``InvalidEmailError`` unless it looks like one."""
     address = email.strip().lower()
-    if len(address) > _MAX_EMAIL_LENGTH or not _EMAIL.match(address):
+    if len(address) > MAX_EMAIL_LENGTH or not _EMAIL.match(address):
         raise InvalidEmailError(email)
     return address
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import json
 import subprocess
 import tempfile
 import time
@@ -108,7 +109,8 @@ async def test_reads_go_to_the_replica_except_after_a_write_and_fall_back_when_i
         client = bank.client
         health = (await fresh(client.get("/health"))).json()
         assert health["status"] == "ok", health
-        assert [(r["url"], r["in_rotation"]) for r in health["replicas"]] == [(str(replica), True)]
+        assert [(r["name"], r["in_rotation"]) for r in health["replicas"]] == [("replica 1", True)]
+        assert str(replica.port) not in json.dumps(health)
 
         user = await fresh(register(client, "ada@example.com"))
         a = (await fresh(open_account(client, user["id"], 1_000)))["id"]
@@ -145,4 +147,4 @@ async def test_reads_go_to_the_replica_except_after_a_write_and_fall_back_when_i
         await eventually(degraded, "/health reports the dead replica")
         response = await fresh(client.get("/health"))
         assert response.status_code == 200
-        assert response.json()["replicas"][0]["error"].startswith(("unreachable", "refused a read"))
+        assert response.json()["replicas"][0]["in_rotation"] is False
