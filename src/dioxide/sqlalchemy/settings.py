@@ -33,7 +33,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
 from dioxide.sqlalchemy.errors import DatabaseConfigError
-from dioxide.sqlalchemy.masking import mask_url
+from dioxide.sqlalchemy.masking import is_ambiguous, mask_url
 
 DEFAULT_URL: Final = "sqlite+aiosqlite:///./dioxide.db"
 
@@ -216,7 +216,13 @@ def parse_database_url(url: str | URL, *, variable: str = DATABASE_URL) -> URL:
                 f"{variable} is not a valid database URL: {mask_url(text)!r} ({_reason(error)}); expected {_URL_SHAPE}",
                 variable=variable,
             ) from None
-    shown = mask_url(parsed)
+    shown = mask_url(url)
+    if is_ambiguous(parsed) or (isinstance(url, str) and url.split("?", 1)[0].count("@") > 1):
+        raise DatabaseConfigError(
+            f"{variable} has an '@' in its user name or password, which makes the host ambiguous ({shown!r}): "
+            "percent-encode it as %40 (and ':' as %3A, '/' as %2F)",
+            variable=variable,
+        )
     backend = parsed.get_backend_name()
     if backend == "postgres":
         raise DatabaseConfigError(
