@@ -115,7 +115,8 @@ class DescribeUnavailability:
         hung = db.unavailable_error(TimeoutError())
         assert (
             str(hung)
-            == "the database is down: the postgresql database 'bank' on 127.0.0.1:1 did not answer within 31 s; retry later"
+            == "the database is down: the postgresql database 'bank' on 127.0.0.1:1 did not answer within 31 s; "
+            "retry later"
         )
         assert db.unavailable_error(ValueError("bad data")) is None
 
