@@ -174,11 +174,17 @@ async def _invalid(request: Request, error: Exception) -> Response:
     if not isinstance(error, RequestValidationError):
         raise error
     errors = [
-        {"loc": list(item.get("loc", ())), "msg": str(item.get("msg", "")), "type": str(item.get("type", ""))}
+        {"loc": list(item.get("loc", ())), "msg": _message(item), "type": str(item.get("type", ""))}
         for item in error.errors()
     ]
     summary = "; ".join(f"{'.'.join(map(str, item['loc']))}: {item['msg']}" for item in errors)
     return JSONResponse({"detail": f"invalid request: {summary}", "errors": errors}, status_code=422)
+
+
+def _message(item: dict[str, Any]) -> str:
+    if item.get("type") == "string_pattern_mismatch":  # pydantic quotes the whole pattern: say it plainly
+        return "String does not have the form the schema's pattern describes"
+    return str(item.get("msg", ""))
 
 
 def create_app(*, profile: Profile | str | None = None, container: Container | None = None) -> FastAPI:

@@ -13,10 +13,7 @@ from typing import Annotated, Literal
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from examples.app.domain import MAX_AMOUNT, MAX_EMAIL_LENGTH, MAX_ID, MAX_NAME_LENGTH
-
-NO_NUL = r"^[^\x00]*$"
-"""Text without NUL; pydantic also refuses unpaired surrogates for a field with a pattern."""
+from examples.app.domain import EMAIL_PATTERN, MAX_AMOUNT, MAX_EMAIL_LENGTH, MAX_ID, MAX_NAME_LENGTH, NAME_PATTERN
 
 UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="a user's id")]
 AccountId = Annotated[int, Path(ge=1, le=MAX_ID, description="an account's id")]
@@ -29,8 +26,9 @@ class Out(BaseModel):
 
 
 class UserIn(BaseModel):
-    email: str = Field(min_length=1, max_length=MAX_EMAIL_LENGTH, pattern=NO_NUL, examples=["ada@example.com"])
-    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=NO_NUL, examples=["Ada Lovelace"])
+    # With a pattern, pydantic also refuses unpaired surrogates (the text must be valid Unicode to be matched).
+    email: str = Field(max_length=MAX_EMAIL_LENGTH, pattern=EMAIL_PATTERN, examples=["ada@example.com"])
+    name: str = Field(max_length=MAX_NAME_LENGTH, pattern=NAME_PATTERN, examples=["Ada Lovelace"])
 
 
 class UserOut(Out):

@@ -32,18 +32,25 @@ class DescribeRegistration:
         assert response.json() == {"detail": "email 'ada@example.com' is already registered"}
         assert len((await bank.client.get("/users")).json()["users"]) == 1
 
-    async def it_refuses_what_is_not_an_email_with_422(self, bank: RunningApp) -> None:
-        response = await bank.client.post("/users", json={"email": "ada at example", "name": "Ada"})
+    @pytest.mark.parametrize("email", ["ada at example", "x" * 70 + "@example", "ada@exa\x00mple.com", ""])
+    async def it_refuses_what_is_not_an_email_with_422(self, bank: RunningApp, email: str) -> None:
+        response = await bank.client.post("/users", json={"email": email, "name": "Ada"})
         assert response.status_code == 422
-        assert response.json() == {"detail": "not an email address: 'ada at example'"}
-        long = "x" * 70 + "@example"
-        response = await bank.client.post("/users", json={"email": long, "name": "Ada"})
-        assert response.json() == {"detail": f"not an email address: {'x' * 60 + '...'!r}"}
+        assert response.json() == {
+            "detail": "invalid request: body.email: String does not have the form the schema's pattern describes",
+            "errors": [
+                {
+                    "loc": ["body", "email"],
+                    "msg": "String does not have the form the schema's pattern describes",
+                    "type": "string_pattern_mismatch",
+                }
+            ],
+        }
 
     async def it_refuses_a_blank_name_with_422(self, bank: RunningApp) -> None:
-        response = await bank.client.post("/users", json={"email": "ada@example.com", "name": "   "})
+        response = await bank.client.post("/users", json={"email": "ada@example.com", "name": " \u3000\t"})
         assert response.status_code == 422
-        assert response.json() == {"detail": "name must not be blank"}
+        assert response.json()["errors"][0]["loc"] == ["body", "name"]
 
     async def it_validates_the_body_shape_with_422_in_the_documented_shape(self, bank: RunningApp) -> None:
         response = await bank.client.post("/users", json={"email": "ada@example.com"})
