@@ -12,7 +12,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from dioxide.sqlalchemy import DuplicateError, SQLAlchemyDatabase
+from dioxide.sqlalchemy import DuplicateError, FakeDatabase, SQLAlchemyDatabase
 from dioxide.sqlalchemy.testing import (
     assert_max_queries,
     count_queries,
@@ -148,3 +148,43 @@ class DescribeTemporaryDatabases:
     async def it_refuses_a_hostile_prefix_before_creating_anything(self) -> None:
         with pytest.raises(ValueError, match=r"refusing the prefix 'x\"; DROP[^']*'"):
             await create_database("postgresql+asyncpg://nobody@127.0.0.1:1/none", prefix='x"; DROP')
+
+
+class DescribeOnTheFake:
+    """The same helpers take the port: on a FakeDatabase they restore the rows and count repository operations."""
+
+    async def it_rolls_back_what_a_test_committed_on_the_fake(self) -> None:
+        backend = repositories("fake", FakeDatabase())
+        await backend.users.save(User(id=None, email="kept@example.com", name="Kept"))
+        async with rollback_after(backend.db) as db:
+            assert db is backend.db
+            async with db.transaction():
+                await backend.users.save(User(id=None, email="gone@example.com", name="Gone"))
+            assert await backend.users.count() == 2
+        assert [user.email for user in await backend.users.list_all()] == ["kept@example.com"]
+
+    async def it_counts_one_statement_per_repository_operation_on_the_fake(self) -> None:
+        backend = repositories("fake", FakeDatabase())
+        user = await backend.users.save(User(id=None, email="a@example.com", name="A"))
+        with count_queries(backend.db) as log:
+            for _ in range(3):
+                await backend.users.find_by_id(user.id)
+            await backend.users.count()
+        assert log.statements == ["find_by_id users"] * 3 + ["count users"]
+        with pytest.raises(AssertionError, match=r"expected at most 1 SQL statement\(s\), got 2 statement"):
+            with assert_max_queries(backend.db, 1):
+                await backend.users.find_by_id(user.id)
+                await backend.users.find_by_id(user.id)
+
+    async def it_refuses_a_port_it_cannot_observe(self) -> None:
+        class Elsewhere:
+            pass
+
+        with pytest.raises(
+            TypeError, match="rollback_after\\(\\) needs a SQLAlchemyDatabase or a FakeDatabase, got Elsewhere"
+        ):
+            async with rollback_after(Elsewhere()):  # type: ignore[type-var]
+                pass
+        with pytest.raises(TypeError, match="count_queries\\(\\) counts the statements of a SQLAlchemyDatabase"):
+            with count_queries(Elsewhere()):  # type: ignore[arg-type]
+                pass

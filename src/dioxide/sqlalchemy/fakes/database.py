@@ -19,7 +19,7 @@ A task that holds the lock and waits for another task that needs it would wait f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -140,6 +140,7 @@ class FakeDatabase(TransactionManager[FakeTransaction]):
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._holder: asyncio.Task[Any] | None = None
+        self.query_listeners: list[Callable[[str], None]] = []
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(table.rows)}" for name, table in self.tables.items())
@@ -166,6 +167,14 @@ class FakeDatabase(TransactionManager[FakeTransaction]):
     def current_session(self) -> None:
         """The fake has no SQL session (for symmetry with ``SQLAlchemyDatabase``)."""
         return
+
+    def note_query(self, statement: str) -> None:
+        """Called by fake repositories once per operation (``"find_by_id users"``), as a database sees a statement.
+
+        ``dioxide.sqlalchemy.testing.count_queries(fake)`` listens, so that N+1 patterns show on the fake too.
+        """
+        for listener in self.query_listeners:
+            listener(statement)
 
     def table(
         self,
