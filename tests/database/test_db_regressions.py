@@ -1,4 +1,4 @@
-"""Regressions found while documenting the library (docs/database.md)."""
+"""Regressions found while documenting the library (docs/database/)."""
 
 from __future__ import annotations
 
