@@ -11,36 +11,21 @@ from dioxide.sqlalchemy import errors
 from dioxide.sqlalchemy.errors import DatabaseError
 from dioxide.sqlalchemy.migrations import MigrationError, MigrationLockTimeoutError, SchemaNotAtHeadError
 
+# What dioxide.sqlalchemy exported before the freeze and exports no more, by the module that defines it.
 MOVED = {
-    "errors": [
-        "CheckViolationError",
-        "DatabaseNotInitializedError",
-        "MultipleResultsError",
-        "NotNullViolationError",
-        "ReadOnlyTransactionError",
-        "ReferenceViolationError",
-        "RepositoryError",
-        "RollbackOnlyError",
-        "StillReferencedError",
-        "TransactionError",
-    ],
-    "migrations": [
-        "AlembicMigrations",
-        "MigrationError",
-        "MigrationLockTimeoutError",
-        "MigrationResult",
-        "SchemaNotAtHeadError",
-        "migration_lock_id",
-        "run_migrations_env",
-    ],
-    "replicas": ["ReplicaDatabase", "ReplicaPolicy", "ReplicaStatus"],
-    "repository": ["DomainMapping"],
-    "retry": ["is_retryable", "run_in_transaction"],
-    "settings": ["DEFAULT_URL"],
-    "pagination": ["Cursor"],
-    "masking": ["mask_url"],
-    "timestamps": ["AwareDateTime", "utcnow"],
-    "transactions": ["ISOLATION_LEVELS"],
+    "errors": "CheckViolationError DatabaseNotInitializedError MultipleResultsError NotNullViolationError "
+    "ReadOnlyTransactionError ReferenceViolationError RepositoryError RollbackOnlyError StillReferencedError "
+    "TransactionError",
+    "migrations": "AlembicMigrations MigrationError MigrationLockTimeoutError MigrationResult SchemaNotAtHeadError "
+    "migration_lock_id run_migrations_env",
+    "replicas": "ReplicaDatabase ReplicaPolicy ReplicaStatus",
+    "repository": "DomainMapping",
+    "retry": "is_retryable run_in_transaction",
+    "settings": "DEFAULT_URL",
+    "pagination": "Cursor",
+    "masking": "mask_url",
+    "timestamps": "AwareDateTime utcnow",
+    "transactions": "ISOLATION_LEVELS",
 }
 
 
@@ -70,7 +55,9 @@ def test_every_error_class_of_the_library_is_under_the_root_and_keeps_its_old_ba
     assert not issubclass(errors.DatabaseTimeoutError, errors.TransactionConflictError)
 
 
-@pytest.mark.parametrize(("module", "name"), [(module, name) for module, names in MOVED.items() for name in names])
+@pytest.mark.parametrize(
+    ("module", "name"), [(module, name) for module, names in MOVED.items() for name in names.split()]
+)
 def test_names_that_left_the_package_stay_importable_from_their_module(module: str, name: str) -> None:
     assert name not in db_module.__all__
     assert getattr(importlib.import_module(f"dioxide.sqlalchemy.{module}"), name) is not None
