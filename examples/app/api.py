@@ -1,21 +1,28 @@
-"""The HTTP API: FastAPI routes over the services, the read model and the health check.
+"""The HTTP API: FastAPI routes over the services, the read model and the health checks.
 
 ``create_app()`` wires the container with ``configure_dioxide``: at startup it scans this package for the
 profile (``PROFILE``, default ``development``) and starts it (the database connects and migrates), at
-shutdown it disposes everything; each request gets a scope, and ``Inject(T)`` resolves ``T`` in it. Domain
-errors become HTTP statuses: ``NotFoundError`` 404, ``ConflictError`` 409, ``InvalidRequestError`` 422, and a
-transfer that keeps conflicting with concurrent ones after its retries 503.
+shutdown it disposes everything; each request gets a scope, and ``Inject(T)`` resolves ``T`` in it.
+
+Every answer is in the OpenAPI schema: domain errors become ``NotFoundError`` 404, ``ConflictError`` 409 and
+``InvalidRequestError`` 422; a request of the wrong shape is 422 too, in the same body (``InvalidOut``); a body
+that cannot be read is 400. When the database is busy or down (``DatabaseUnavailableError``, statement and lock
+timeouts included) the answer is 503 with ``Retry-After`` (``dioxide.sqlalchemy.fastapi``), and so is a transfer
+that keeps conflicting with concurrent ones after its retries. An unexpected error is 500 with ``Connection:
+close``, so that no client is left holding a keep-alive connection the server is about to close.
 """
 
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request, Response, status
+from fastapi import APIRouter, FastAPI, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from dioxide import Container, Profile
 from dioxide.fastapi import Inject, configure_dioxide
 from dioxide.sqlalchemy import TransactionConflictError
+from dioxide.sqlalchemy.fastapi import add_database_error_handlers
 from examples.app.domain import (
     AccountNotFoundError,
     BankError,
@@ -26,12 +33,18 @@ from examples.app.domain import (
 )
 from examples.app.ports import BankQueries, HealthCheck
 from examples.app.schemas import (
+    AccountId,
     AccountIn,
     AccountOut,
+    After,
     ErrorOut,
     HealthOut,
+    InvalidOut,
+    Limit,
+    LiveOut,
     TransferIn,
     TransferOut,
+    UserId,
     UserIn,
     UserOut,
     UserPageOut,
@@ -45,8 +58,18 @@ BUSY_MESSAGE = "the transfer kept conflicting with concurrent transfers; try aga
 _STATUS_OF = ((NotFoundError, 404), (ConflictError, 409), (InvalidRequestError, 422))
 
 
-def _errors(*codes: int) -> dict[int | str, dict[str, object]]:
-    return {code: {"model": ErrorOut} for code in codes}
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The documented error answers: ``codes``, plus 422 (every route validates) and 503 (the database)."""
+    answers: dict[int | str, dict[str, Any]] = {code: {"model": ErrorOut} for code in codes}
+    answers[422] = {"model": InvalidOut, "description": "Invalid request"}
+    answers[503] = {"model": ErrorOut, "description": "The database is busy or down; see Retry-After"}
+    return answers
+
+
+def _with_body(*codes: int) -> dict[int | str, dict[str, Any]]:
+    answers = _errors(*codes)
+    answers[400] = {"model": ErrorOut, "description": "The body cannot be read"}
+    return answers
 
 
 router = APIRouter()
@@ -55,27 +78,24 @@ Registration = Annotated[RegistrationService, Inject(RegistrationService)]
 Accounts = Annotated[AccountService, Inject(AccountService)]
 Transfers = Annotated[TransferService, Inject(TransferService)]
 Queries = Annotated[BankQueries, Inject(BankQueries)]
+Checks = Annotated[HealthCheck, Inject(HealthCheck)]
 
 
-@router.post("/users", status_code=status.HTTP_201_CREATED, tags=["users"], responses=_errors(409, 422))
+@router.post("/users", status_code=status.HTTP_201_CREATED, tags=["users"], responses=_with_body(409))
 async def register_user(body: UserIn, registration: Registration) -> UserOut:
     """Register a user; the email is unique (409 when taken, also for concurrent requests)."""
     user = await registration.register(body.email, body.name)
     return UserOut.model_validate(user)
 
 
-@router.get("/users", tags=["users"])
-async def list_users(
-    queries: Queries,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    after: Annotated[int | None, Query(description="the `next_after` of the previous page")] = None,
-) -> UserPageOut:
+@router.get("/users", tags=["users"], responses=_errors())
+async def list_users(queries: Queries, limit: Limit = 50, after: After = None) -> UserPageOut:
     """Users by id, one page at a time (keyset pagination), read on a replica when there is one."""
     return UserPageOut.model_validate(await queries.list_users(limit=limit, after=after))
 
 
 @router.get("/users/{user_id}", tags=["users"], responses=_errors(404))
-async def get_user(user_id: int, queries: Queries) -> UserProfileOut:
+async def get_user(user_id: UserId, queries: Queries) -> UserProfileOut:
     """A user and their accounts."""
     profile = await queries.get_user(user_id)
     if profile is None:
@@ -84,15 +104,15 @@ async def get_user(user_id: int, queries: Queries) -> UserProfileOut:
 
 
 @router.post(
-    "/users/{user_id}/accounts", status_code=status.HTTP_201_CREATED, tags=["accounts"], responses=_errors(404, 422)
+    "/users/{user_id}/accounts", status_code=status.HTTP_201_CREATED, tags=["accounts"], responses=_with_body(404)
 )
-async def open_account(user_id: int, body: AccountIn, accounts: Accounts) -> AccountOut:
+async def open_account(user_id: UserId, body: AccountIn, accounts: Accounts) -> AccountOut:
     """Open an account for the user, with an opening deposit in cents."""
     return AccountOut.model_validate(await accounts.open(user_id, body.deposit))
 
 
 @router.get("/accounts/{account_id}", tags=["accounts"], responses=_errors(404))
-async def get_account(account_id: int, queries: Queries) -> AccountOut:
+async def get_account(account_id: AccountId, queries: Queries) -> AccountOut:
     """An account and its balance (cents)."""
     account = await queries.get_account(account_id)
     if account is None:
@@ -100,7 +120,7 @@ async def get_account(account_id: int, queries: Queries) -> AccountOut:
     return AccountOut.model_validate(account)
 
 
-@router.post("/transfers", tags=["accounts"], responses=_errors(404, 409, 422, 503))
+@router.post("/transfers", tags=["accounts"], responses=_with_body(404, 409))
 async def transfer(body: TransferIn, transfers: Transfers, queries: Queries) -> TransferOut:
     """Move money between two accounts, all or nothing; returns both balances after the transfer.
 
@@ -115,13 +135,29 @@ async def transfer(body: TransferIn, transfers: Transfers, queries: Queries) -> 
     )
 
 
-@router.get("/health", tags=["operations"], responses={503: {"model": HealthOut}})
-async def health(check: Annotated[HealthCheck, Inject(HealthCheck)], response: Response) -> HealthOut:
-    """200 while the primary database answers (``degraded`` when a replica is out of rotation), else 503."""
+@router.get("/health/live", tags=["operations"])
+async def live() -> LiveOut:
+    """200 while the process serves requests; touches no database (a liveness probe)."""
+    return LiveOut(status="ok")
+
+
+_READY_ANSWERS: dict[int | str, dict[str, Any]] = {503: {"model": HealthOut, "description": "Not ready"}}
+
+
+@router.get("/health/ready", tags=["operations"], responses=_READY_ANSWERS)
+async def ready(check: Checks, response: Response) -> HealthOut:
+    """200 when the instance can serve (``degraded``: busy, or a replica out), 503 when the primary is down or
+    the schema is not at head (a readiness probe)."""
     result = await check.check()
     if result.status == "unavailable":
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     return HealthOut.model_validate(result)
+
+
+@router.get("/health", tags=["operations"], responses=_READY_ANSWERS)
+async def health(check: Checks, response: Response) -> HealthOut:
+    """The same as ``/health/ready``."""
+    return await ready(check, response)
 
 
 async def _bank_error(request: Request, error: Exception) -> Response:
@@ -131,6 +167,24 @@ async def _bank_error(request: Request, error: Exception) -> Response:
 
 async def _busy(request: Request, error: Exception) -> Response:
     return JSONResponse({"detail": BUSY_MESSAGE}, status_code=503, headers={"Retry-After": "1"})
+
+
+async def _invalid(request: Request, error: Exception) -> Response:
+    """422 in the documented shape: a sentence, then each field (never the rejected input, which may be binary)."""
+    if not isinstance(error, RequestValidationError):
+        raise error
+    errors = [
+        {"loc": list(item.get("loc", ())), "msg": _message(item), "type": str(item.get("type", ""))}
+        for item in error.errors()
+    ]
+    summary = "; ".join(f"{'.'.join(map(str, item['loc']))}: {item['msg']}" for item in errors)
+    return JSONResponse({"detail": f"invalid request: {summary}", "errors": errors}, status_code=422)
+
+
+def _message(item: dict[str, Any]) -> str:
+    if item.get("type") == "string_pattern_mismatch":  # pydantic quotes the whole pattern: say it plainly
+        return "String does not have the form the schema's pattern describes"
+    return str(item.get("msg", ""))
 
 
 def create_app(*, profile: Profile | str | None = None, container: Container | None = None) -> FastAPI:
@@ -146,6 +200,8 @@ def create_app(*, profile: Profile | str | None = None, container: Container | N
     )
     configure_dioxide(app, profile=chosen, container=container, packages=[APP_PACKAGE])
     app.include_router(router)
+    add_database_error_handlers(app)
     app.add_exception_handler(BankError, _bank_error)
     app.add_exception_handler(TransactionConflictError, _busy)
+    app.add_exception_handler(RequestValidationError, _invalid)
     return app

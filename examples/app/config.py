@@ -3,7 +3,8 @@
 The application adds two defaults to the library's variables (see ``dioxide.sqlalchemy.settings``):
 
 * ``DATABASE_URL``: a SQLite file, ``var/app.db`` at the root of the repository (git-ignored), so that the
-  application runs on a fresh machine with no server;
+  application runs on a fresh machine with no server; in development and test only: the production profile
+  refuses to start without ``DATABASE_URL`` (``ProductionDatabase``), rather than serve an empty local file;
 * ``ALEMBIC_CONFIG``: this package's ``alembic.ini``, whatever the working directory.
 
 Everything is validated when the container builds ``AppConfig`` (at startup): a bad value stops the
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Final
 
 from dioxide import service
-from dioxide.sqlalchemy import DatabaseSettings, ReplicaPolicy
+from dioxide.sqlalchemy import DatabaseSettings
+from dioxide.sqlalchemy.replicas import ReplicaPolicy
 
 APP_DIR: Final = Path(__file__).resolve().parent
 REPOSITORY_ROOT: Final = APP_DIR.parents[1]
@@ -38,12 +40,17 @@ class AppConfig:
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         env = dict(os.environ if environ is None else environ)
+        self._given = dict(env)
         if not env.get("DATABASE_URL", "").strip() and not env.get("DATABASE_PRIMARY_URL", "").strip():
             env["DATABASE_URL"] = DEFAULT_DATABASE_URL
         if not env.get("ALEMBIC_CONFIG", "").strip():
             env["ALEMBIC_CONFIG"] = str(ALEMBIC_INI)
         self.database = DatabaseSettings.from_env(env)
         self.replica_policy = ReplicaPolicy.from_env(env)
+
+    def require_database_url(self) -> None:
+        """Raise ``DatabaseConfigError`` unless the environment names the database (what production needs)."""
+        DatabaseSettings.from_env(self._given, require_url=True)
 
     def __repr__(self) -> str:
         return f"AppConfig(database={self.database!r}, replica_policy={self.replica_policy!r})"

@@ -33,7 +33,7 @@ from examples.app.config import AppConfig
 SQL_PROFILES = [Profile.PRODUCTION, Profile.DEVELOPMENT]
 
 
-@adapter.for_(DatabasePort, profile=SQL_PROFILES)
+@adapter.for_(DatabasePort, profile=Profile.DEVELOPMENT)
 class Database(SQLAlchemyDatabase):
     """The primary (``DatabasePort``, which is also the seed's ``WriteDatabase``)."""
 
@@ -43,6 +43,15 @@ class Database(SQLAlchemyDatabase):
     async def initialize(self) -> None:
         await asyncio.to_thread(_create_sqlite_directory, self.settings)
         await super().initialize()
+
+
+@adapter.for_(DatabasePort, profile=Profile.PRODUCTION)
+class ProductionDatabase(Database):
+    """The primary in production: the same, but ``DATABASE_URL`` must be set (no silent local SQLite file)."""
+
+    def __init__(self, config: AppConfig) -> None:
+        config.require_database_url()
+        super().__init__(config)
 
 
 @adapter.for_(ReadDatabase, profile=SQL_PROFILES)

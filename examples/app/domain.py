@@ -13,9 +13,21 @@ from typing import Final
 
 MAX_AMOUNT: Final = 1_000_000_000_000
 """The largest deposit or transfer, in cents (ten billion in the currency's unit)."""
+MAX_ID: Final = 2**31 - 1
+"""The largest id the schema's keys hold (``INTEGER``: 32 bits on PostgreSQL); the API refuses larger ones."""
+MAX_EMAIL_LENGTH: Final = 320
+MAX_NAME_LENGTH: Final = 200
+WHITESPACE: Final = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""What ``str.isspace()`` calls whitespace, as a regex class spelled out so that Python, pydantic (Rust) and a JSON
+Schema validator all read the patterns below the same way."""
+EMAIL_PATTERN: Final = (
+    rf"^[{WHITESPACE}]*[^@\x00{WHITESPACE}]+@[^@\x00{WHITESPACE}]+\.[^@\x00{WHITESPACE}]+[{WHITESPACE}]*$"
+)
+"""An email address as accepted: something@domain.tld, without NUL, surrounding whitespace allowed (trimmed)."""
+NAME_PATTERN: Final = rf"^[^\x00]*[^\x00{WHITESPACE}][^\x00]*$"
+"""A name: not blank, without NUL."""
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_MAX_EMAIL_LENGTH: Final = 320
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -116,7 +128,7 @@ class SameAccountError(InvalidRequestError):
 def normalize_email(email: str) -> str:
     """The address as stored (trimmed, lower case); ``InvalidEmailError`` unless it looks like one."""
     address = email.strip().lower()
-    if len(address) > _MAX_EMAIL_LENGTH or not _EMAIL.match(address):
+    if len(email.strip()) > MAX_EMAIL_LENGTH or len(address) > MAX_EMAIL_LENGTH or not _EMAIL.match(email):
         raise InvalidEmailError(email)
     return address
 

@@ -1,16 +1,21 @@
-"""``/health`` for the real database: the primary answers ``SELECT 1``, and how each replica is doing."""
+"""Readiness for the real database: the primary answers, the schema is at head, how each replica is doing.
+
+The body says only states (``ok``, ``busy``, ``down``...): where the database is and what the driver said go to
+the log, never to an unauthenticated endpoint. A busy primary (every pooled connection in use) is ``degraded``,
+not ``unavailable``: the instance is serving, and taking it out of a load balancer would only move its load.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from dioxide import Profile, adapter
-from dioxide.sqlalchemy import (
-    DatabasePort,
-    DatabaseUnavailableError,
-    ReadDatabase,
-    ReplicaRouter,
-    SQLAlchemyDatabase,
-)
-from examples.app.ports import Health, HealthCheck, ReplicaHealth, Status
+from dioxide.sqlalchemy import DatabasePort, DatabaseUnavailableError, ReadDatabase, ReplicaRouter, SQLAlchemyDatabase
+from dioxide.sqlalchemy.migrations import AlembicMigrations
+from examples.app.ports import Health, HealthCheck, PrimaryState, ReplicaHealth, SchemaState, Status
+
+logger = logging.getLogger("examples.app.health")
 
 
 @adapter.for_(HealthCheck, profile=[Profile.PRODUCTION, Profile.DEVELOPMENT])
@@ -23,36 +28,48 @@ class DatabaseHealthCheck:
             )
         self.db = db
         self.reads = reads
+        self._migrations = AlembicMigrations.from_settings(db.settings)
+        self._heads: tuple[str, ...] | None = None
 
     async def check(self) -> Health:
-        settings = self.db.settings
-        error: str | None = None
+        primary: PrimaryState = "ok"
         try:
             await self.db.check_ready()
         except DatabaseUnavailableError as unavailable:
-            error = str(unavailable)
+            primary = "busy" if unavailable.busy else "down"
+            logger.warning("readiness: %s", unavailable)
+        schema, revision = await self._schema() if primary == "ok" else ("unknown", None)
         replicas = [
             ReplicaHealth(
-                url=status.url,
-                in_rotation=status.in_rotation,
-                reachable=status.reachable,
-                lag_seconds=status.lag,
-                error=status.error,
+                name=f"replica {number}",
+                in_rotation=replica.in_rotation,
+                reachable=replica.reachable,
+                lag_seconds=replica.lag,
             )
-            for status in self.reads.replica_status()
+            for number, replica in enumerate(self.reads.replica_status(), 1)
         ]
         status: Status = "ok"
-        if error is not None:
+        if primary == "down" or schema == "behind":
             status = "unavailable"
-        elif not all(replica.in_rotation for replica in replicas):
+        elif primary == "busy" or schema == "unknown" or not all(replica.in_rotation for replica in replicas):
             status = "degraded"
-        result = self.db.migration_result
         return Health(
             status=status,
-            backend=self.db.dialect_name,
-            database=settings.masked_url,
-            error=error,
-            migrations=settings.migration_mode,
-            schema_revision=None if result is None else list(result.after),
+            primary=primary,
+            schema_state=schema,
+            schema_revision=revision,
+            migrations=self.db.settings.migration_mode,
             replicas=replicas,
         )
+
+    async def _schema(self) -> tuple[SchemaState, list[str] | None]:
+        """Whether the database is at the head of the migrations (the scripts are read once)."""
+        try:
+            if self._heads is None:
+                self._heads = await asyncio.to_thread(self._migrations.heads)
+            async with asyncio.timeout(self.db.settings.connect_timeout):
+                current = await self._migrations.current(self.db.engine)
+        except Exception as error:
+            logger.warning("readiness: cannot read the schema revision: %r", error)
+            return "unknown", None
+        return ("at head" if set(current) == set(self._heads) else "behind"), list(current)

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from dioxide.sqlalchemy import AwareDateTime, utcnow
+from dioxide.sqlalchemy.timestamps import AwareDateTime, utcnow
 from examples.app.domain import Account, User
 
 NAMING_CONVENTION = {

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from dioxide.sqlalchemy import Cursor, Page
+from dioxide.sqlalchemy import Page
+from dioxide.sqlalchemy.pagination import Cursor
 from examples.app.domain import Account, User, UserPage, UserProfile
 
 
@@ -55,28 +56,32 @@ class BankQueries(Protocol):
 
 
 Status = Literal["ok", "degraded", "unavailable"]
+PrimaryState = Literal["ok", "busy", "down"]
+SchemaState = Literal["at head", "behind", "unknown"]
 
 
 @dataclass(frozen=True)
 class ReplicaHealth:
-    url: str  # password masked
+    name: str  # "replica 1", "replica 2"...: never its URL
     in_rotation: bool
     reachable: bool
     lag_seconds: float | None
-    error: str | None
 
 
 @dataclass(frozen=True)
 class Health:
-    """``ok``: the primary answers and every replica is in rotation; ``degraded``: a replica is out;
-    ``unavailable``: the primary does not answer."""
+    """Readiness, without any detail of where the database is (those go to the log).
+
+    ``ok``: the primary answers, the schema is at head and every replica is in rotation; ``degraded``: the
+    instance can serve but a replica is out, or every pooled connection is in use (busy); ``unavailable``: the
+    primary does not answer or the schema is not at head.
+    """
 
     status: Status
-    backend: str  # "sqlite", "postgresql"... or "in-memory"
-    database: str  # the primary's URL, password masked
-    error: str | None = None
+    primary: PrimaryState
+    schema_state: SchemaState
+    schema_revision: list[str] | None = None  # the revisions the database is at, when read
     migrations: str = "off"  # RUN_MIGRATIONS: "off", "upgrade" or "verify"
-    schema_revision: list[str] | None = None  # known when migrations ran (or were verified) at startup
     replicas: list[ReplicaHealth] = field(default_factory=list)
 
 

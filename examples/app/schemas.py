@@ -1,13 +1,24 @@
-"""The HTTP bodies (pydantic), converted from the domain dataclasses."""
+"""The HTTP bodies (pydantic), converted from the domain dataclasses, with the domain's limits in the schema.
+
+What the schema promises is what the application checks before any work: ids fit the ``INTEGER`` keys, amounts
+and lengths are within the domain's limits, and text holds no NUL character nor unpaired surrogate (which
+PostgreSQL refuses and SQLite would store). Anything else is 422, in one shape: ``InvalidOut``.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from examples.app.domain import MAX_AMOUNT
+from examples.app.domain import EMAIL_PATTERN, MAX_AMOUNT, MAX_EMAIL_LENGTH, MAX_ID, MAX_NAME_LENGTH, NAME_PATTERN
+
+UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="a user's id")]
+AccountId = Annotated[int, Path(ge=1, le=MAX_ID, description="an account's id")]
+After = Annotated[int | None, Query(ge=0, le=MAX_ID, description="the `next_after` of the previous page")]
+Limit = Annotated[int, Query(ge=1, le=100)]
 
 
 class Out(BaseModel):
@@ -15,8 +26,9 @@ class Out(BaseModel):
 
 
 class UserIn(BaseModel):
-    email: str = Field(max_length=320, examples=["ada@example.com"])
-    name: str = Field(max_length=200, examples=["Ada Lovelace"])
+    # With a pattern, pydantic also refuses unpaired surrogates (the text must be valid Unicode to be matched).
+    email: str = Field(max_length=MAX_EMAIL_LENGTH, pattern=EMAIL_PATTERN, examples=["ada@example.com"])
+    name: str = Field(max_length=MAX_NAME_LENGTH, pattern=NAME_PATTERN, examples=["Ada Lovelace"])
 
 
 class UserOut(Out):
@@ -27,7 +39,7 @@ class UserOut(Out):
 
 
 class AccountIn(BaseModel):
-    deposit: int = Field(default=0, description=f"opening deposit in cents, 0 to {MAX_AMOUNT}")
+    deposit: int = Field(default=0, ge=0, le=MAX_AMOUNT, description="opening deposit in cents")
 
 
 class AccountOut(Out):
@@ -48,9 +60,9 @@ class UserProfileOut(Out):
 
 
 class TransferIn(BaseModel):
-    source_account_id: int
-    target_account_id: int
-    amount: int = Field(description=f"cents, 1 to {MAX_AMOUNT}")
+    source_account_id: int = Field(ge=1, le=MAX_ID)
+    target_account_id: int = Field(ge=1, le=MAX_ID)
+    amount: int = Field(ge=1, le=MAX_AMOUNT, description="cents")
 
 
 class TransferOut(Out):
@@ -62,19 +74,34 @@ class ErrorOut(BaseModel):
     detail: str
 
 
+class FieldErrorOut(BaseModel):
+    loc: list[str | int] = Field(description="where: `body`, `path` or `query`, then the field")
+    msg: str
+    type: str
+
+
+class InvalidOut(BaseModel):
+    """422: ``detail`` says what is wrong; ``errors`` lists each field when the request's shape was wrong."""
+
+    detail: str
+    errors: list[FieldErrorOut] = Field(default_factory=list)
+
+
+class LiveOut(BaseModel):
+    status: Literal["ok"]
+
+
 class ReplicaHealthOut(Out):
-    url: str
+    name: str = Field(description="`replica 1`, `replica 2`... in the order of DATABASE_REPLICA_URLS")
     in_rotation: bool
     reachable: bool
     lag_seconds: float | None
-    error: str | None
 
 
 class HealthOut(Out):
     status: Literal["ok", "degraded", "unavailable"]
-    backend: str
-    database: str
-    error: str | None
-    migrations: str
+    primary: Literal["ok", "busy", "down"]
+    schema_state: Literal["at head", "behind", "unknown"]
     schema_revision: list[str] | None
+    migrations: str
     replicas: list[ReplicaHealthOut]

@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 import examples.app
 from dioxide import _get_registered_components
 from dioxide.sqlalchemy.testing import create_database, drop_database
+from tests.app.cluster import Cluster, start_cluster
 from tests.app.support import RunningApp, copy_sqlite, migrate, run_in_thread, running_app, sql_environ, sqlite_url
 from tests.postgres import postgres_url_or_skip
 
@@ -84,3 +85,9 @@ async def bank(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
     environ = await environ_for(request.param, request, tmp_path)
     async with running_app(request.param, environ) as running:
         yield running
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    """A primary with a streaming replica, of its own for one test (``scripts/pg-cluster``)."""
+    yield from start_cluster()

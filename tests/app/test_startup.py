@@ -88,7 +88,7 @@ class DescribeStartupOnSqlite:
         environ = {"DATABASE_URL": copy_sqlite(sqlite_template, tmp_path)}  # no RUN_MIGRATIONS
         async with running_app("sqlite", environ) as bank:
             health = (await bank.client.get("/health")).json()
-            assert (health["status"], health["migrations"], health["schema_revision"]) == ("ok", "off", None)
+            assert (health["status"], health["migrations"], health["schema_revision"]) == ("ok", "off", ["0001"])
 
 
 async def test_an_unreachable_database_stops_the_startup_without_showing_the_password() -> None:
@@ -135,3 +135,9 @@ def test_the_sql_health_check_refuses_the_in_memory_database() -> None:
     assert str(caught.value) == (
         "DatabaseHealthCheck needs the SQLAlchemy database and replica router, got FakeDatabase and MirrorReadDatabase"
     )
+
+
+async def test_production_refuses_to_start_without_a_database_url() -> None:
+    with pytest.raises(StartupFailedError, match="DATABASE_URL is not set, and this profile does not fall back"):
+        async with running_app("postgres", {"RUN_MIGRATIONS": "true"}):
+            pass

@@ -13,12 +13,8 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool, StaticPool
 import dioxide.sqlalchemy as db_module
 from dioxide.adapter import _adapter_registry
 from dioxide.lifecycle import _lifecycle_registry
-from dioxide.sqlalchemy import (
-    DatabaseNotInitializedError,
-    DatabaseSettings,
-    FakeDatabase,
-    SQLAlchemyDatabase,
-)
+from dioxide.sqlalchemy import DatabaseSettings, FakeDatabase, SQLAlchemyDatabase
+from dioxide.sqlalchemy.errors import DatabaseNotInitializedError
 from tests.database.backends import sqlite_url
 
 PG = "postgresql+asyncpg://app@127.0.0.1:5432/app"
@@ -36,12 +32,39 @@ class DescribeEngineOptions:
             "pool_timeout": 3.0,
             "pool_pre_ping": True,
             "pool_recycle": 900,
-            "connect_args": {"timeout": 4.0},
+            "connect_args": {
+                "timeout": 4.0,
+                "command_timeout": 31.0,
+                "server_settings": {"statement_timeout": "30000", "lock_timeout": "5000"},
+            },
         }
 
-    def it_gives_sqlite_no_pool_size_only_a_busy_timeout(self) -> None:
-        options = SQLAlchemyDatabase(DatabaseSettings("sqlite+aiosqlite:///x.db", pool_size=9)).engine_options()
-        assert options == {"echo": False, "connect_args": {"timeout": 10.0}}
+    def it_gives_sqlite_no_pool_size_and_the_lock_timeout_as_busy_timeout(self) -> None:
+        settings = DatabaseSettings("sqlite+aiosqlite:///x.db", pool_size=9, lock_timeout=2.5)
+        options = SQLAlchemyDatabase(settings).engine_options()
+        assert options == {"echo": False, "connect_args": {"timeout": 2.5}}
+
+    @pytest.mark.parametrize(
+        ("url", "expected"),
+        [
+            (
+                "postgresql+asyncpg://app@h/app",
+                {"command_timeout": 13.0, "server_settings": {"statement_timeout": "12000", "lock_timeout": "1500"}},
+            ),
+            ("postgresql+psycopg://app@h/app", {"options": "-c statement_timeout=12000 -c lock_timeout=1500"}),
+            ("mysql+aiomysql://app@h/app", {"init_command": "SET SESSION innodb_lock_wait_timeout = 2"}),
+            (
+                "mariadb+aiomysql://app@h/app",
+                {"init_command": "SET SESSION innodb_lock_wait_timeout = 2, SESSION max_statement_time = 12"},
+            ),
+            ("sqlite+aiosqlite:///x.db", {}),
+        ],
+    )
+    def it_bounds_statements_and_lock_waits_per_driver(self, url: str, expected: dict[str, object]) -> None:
+        settings = DatabaseSettings.__new__(DatabaseSettings)
+        settings.statement_timeout, settings.lock_timeout = 12.0, 1.5
+        dialect, _, driver = url.partition("://")[0].partition("+")
+        assert db_module.database.timeout_arguments(dialect, driver, settings) == expected
 
     async def it_builds_the_pools_sqlalchemy_recommends(self, tmp_path: Path, postgres_url: URL) -> None:
         for url, pool in [

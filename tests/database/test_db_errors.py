@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from dioxide.sqlalchemy import (
+from dioxide.sqlalchemy import ConstraintViolationError, DuplicateError, MissingReferenceError
+from dioxide.sqlalchemy.errors import (
     CheckViolationError,
-    ConstraintViolationError,
-    DuplicateError,
-    MissingReferenceError,
     MultipleResultsError,
     NotNullViolationError,
+    ReferenceViolationError,
     StillReferencedError,
 )
-from dioxide.sqlalchemy.errors import ReferenceViolationError
 from tests.database.app_example.domain import Account, Post, User
 from tests.database.backends import Backend
 

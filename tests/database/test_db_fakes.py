@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from dioxide.sqlalchemy import FakeDatabase, FakeRepository, SQLAlchemyDatabase, TransactionError
-from dioxide.sqlalchemy.errors import DuplicateError
+from dioxide.sqlalchemy import FakeDatabase, FakeRepository, SQLAlchemyDatabase
+from dioxide.sqlalchemy.errors import DuplicateError, TransactionError
 from tests.database.app_example.domain import User
 from tests.database.app_example.fakes import FakeAccountRepository, FakeUserRepository
 
@@ -76,9 +76,20 @@ class DescribeHelpers:
         assert (await tags.find_by_id(saved.id or 0)) == Mutable(1, ["a"])
         assert original.id is None
 
-    async def it_has_no_sql_session(self, db: FakeDatabase) -> None:
-        with pytest.raises(TypeError, match="FakeDatabase has no SQL session"):
-            await db.get_session()
+    async def it_gives_a_session_of_the_callers_own_that_commits_or_rolls_back(self, db: FakeDatabase) -> None:
+        users = FakeUserRepository(db)
+        table = db.tables["users"]
+        async with await db.get_session() as session:
+            assert not session.in_transaction()
+            rows = await session.write_rows(table)
+            rows[7] = User(id=7, email="kept@example.com", name="Kept")
+            assert session.in_transaction()
+            assert await users.count() == 0, "uncommitted writes of another session are invisible"
+            await session.commit()
+        assert await users.count() == 1
+        async with await db.get_session() as session:
+            (await session.write_rows(table)).clear()
+        assert await users.count() == 1, "closing without commit rolls back"
         assert db.current_session() is None
         await db.initialize()
         await db.dispose()

@@ -28,15 +28,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
 from dioxide import Container, Profile, adapter
-from dioxide.sqlalchemy import (
+from dioxide.sqlalchemy import DatabaseConfigError, DatabasePort, DatabaseSettings, SQLAlchemyDatabase
+from dioxide.sqlalchemy.migrations import (
     AlembicMigrations,
-    DatabaseConfigError,
-    DatabasePort,
-    DatabaseSettings,
     MigrationError,
     MigrationLockTimeoutError,
     SchemaNotAtHeadError,
-    SQLAlchemyDatabase,
     migration_lock_id,
 )
 from dioxide.sqlalchemy.testing import temporary_database

@@ -1,4 +1,4 @@
-"""Regressions found while documenting the library (docs/database.md)."""
+"""Regressions found while documenting the library (docs/database/)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from dioxide.sqlalchemy import AlembicMigrations, DatabaseSettings, SQLAlchemyDatabase
+from dioxide.sqlalchemy import DatabaseSettings, SQLAlchemyDatabase
+from dioxide.sqlalchemy.migrations import AlembicMigrations
 from tests.database.app_example.domain import User
 from tests.database.app_example.sql import SQLUserRepository
 from tests.database.backends import create_schema, sqlite_url

@@ -29,14 +29,12 @@ from dioxide.sqlalchemy import (
     FakeDatabase,
     MirrorReadDatabase,
     ReadDatabase,
-    ReadOnlyTransactionError,
-    ReplicaPolicy,
     ReplicaRouter,
     SQLAlchemyDatabase,
-    TransactionError,
     WriteDatabase,
 )
-from dioxide.sqlalchemy.replicas import format_wal_position, parse_wal_position
+from dioxide.sqlalchemy.errors import ReadOnlyTransactionError, TransactionError
+from dioxide.sqlalchemy.replicas import ReplicaPolicy, format_wal_position, parse_wal_position
 from tests.database.app_example.domain import User
 from tests.database.app_example.fakes import FakeUserRepository
 from tests.database.backends import run_in_thread

@@ -9,13 +9,8 @@ import logging
 import pytest
 from sqlalchemy import text
 
-from dioxide.sqlalchemy import (
-    TransactionConflictError,
-    is_retryable,
-    retry_on_conflict,
-    run_in_transaction,
-)
-from dioxide.sqlalchemy.retry import backoff_delay
+from dioxide.sqlalchemy import TransactionConflictError, retry_on_conflict
+from dioxide.sqlalchemy.retry import backoff_delay, is_retryable, run_in_transaction
 from tests.database.app_example.domain import Account
 from tests.database.backends import Backend
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL
 
-from dioxide.sqlalchemy import DatabaseSettings, DatabaseUnavailableError, SQLAlchemyDatabase, mask_url
+from dioxide.sqlalchemy import DatabaseConfigError, DatabaseSettings, DatabaseUnavailableError, SQLAlchemyDatabase
+from dioxide.sqlalchemy.masking import mask_url
 
 SECRET = "pa55-w0rd-xyz"
 
@@ -37,6 +38,44 @@ class DescribeMaskUrl:
 
     def it_leaves_urls_without_password_alone(self) -> None:
         assert mask_url("sqlite+aiosqlite:///app.db") == "sqlite+aiosqlite:///app.db"
+
+    @pytest.mark.parametrize(
+        "password", ["pa@ss-tail-xyz", "pa:ss-tail-xyz", "pa/ss-tail-xyz", "p@ss/tail:xyz@deep", "p?ss@tail-xyz"]
+    )
+    def it_never_shows_a_password_with_unencoded_at_colon_or_slash(self, password: str) -> None:
+        url = f"postgresql+asyncpg://app:{password}@db.internal:5432/bank"
+        shown = mask_url(url)
+        assert shown.startswith("postgresql+asyncpg://app:***@"), shown
+        for part in ("ss", "tail", "xyz", "deep"):
+            assert part not in shown, shown
+        if "@" in password:  # an '@' makes the host ambiguous: refused, and not shown in the refusal
+            with pytest.raises(DatabaseConfigError, match="percent-encode it as %40") as caught:
+                DatabaseSettings(url)
+            for part in ("tail", "xyz", "deep"):
+                assert part not in _everything(caught.value)
+            return
+        settings = DatabaseSettings(url)  # ':' and '/' parse unambiguously, and stay hidden
+        assert settings.url.password == password
+        assert settings.url.host == "db.internal"
+        for text in (settings.masked_url, repr(settings)):
+            assert "tail" not in text
+
+    def it_refuses_an_ambiguous_at_with_an_error_that_says_to_percent_encode(self) -> None:
+        with pytest.raises(DatabaseConfigError) as caught:
+            DatabaseSettings("postgresql+asyncpg://app:p@ss@db.internal/bank")
+        assert str(caught.value) == (
+            "DATABASE_URL has an '@' in its user name or password, which makes the host ambiguous "
+            "('postgresql+asyncpg://app:***@db.internal/bank'): percent-encode it as %40 (and ':' as %3A, '/' as %2F)"
+        )
+        assert DatabaseSettings("postgresql+asyncpg://app:p%40ss@db.internal/bank").url.password == "p@ss"
+
+    @pytest.mark.parametrize("name", ["password", "sslpassword", "PWD", "passwd", "ssl_key_passphrase", "auth_token"])
+    def it_masks_every_password_like_query_parameter(self, name: str) -> None:
+        shown = mask_url(f"postgresql+asyncpg://app@h/db?ssl=require&{name}={SECRET}&application_name=bank")
+        assert SECRET not in shown
+        assert f"{name}=***" in shown
+        assert "application_name=bank" in shown
+        assert "ssl=require" in shown
 
 
 async def test_logs_of_a_full_lifecycle_show_no_password(

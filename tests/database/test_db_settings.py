@@ -6,8 +6,8 @@ import traceback
 
 import pytest
 
-from dioxide.sqlalchemy import DEFAULT_URL, DatabaseConfigError, DatabaseSettings
-from dioxide.sqlalchemy.settings import parse_database_url
+from dioxide.sqlalchemy import DatabaseConfigError, DatabaseSettings
+from dioxide.sqlalchemy.settings import DEFAULT_URL, parse_database_url
 
 SECRET = "s3cr3t-pw"
 PG = f"postgresql+asyncpg://app:{SECRET}@127.0.0.1:5432/app"
@@ -20,6 +20,17 @@ class DescribeFromEnv:
         assert settings.url.drivername == "sqlite+aiosqlite"
         assert (settings.pool_size, settings.max_overflow, settings.pool_timeout) == (5, 10, 30.0)
         assert (settings.echo, settings.run_migrations, settings.replica_urls) == (False, False, ())
+        assert (settings.statement_timeout, settings.lock_timeout) == (30.0, 5.0)
+
+    def it_refuses_to_fall_back_on_sqlite_when_a_url_is_required(self) -> None:
+        with pytest.raises(DatabaseConfigError) as caught:
+            DatabaseSettings.from_env({}, require_url=True)
+        assert str(caught.value).startswith(
+            "DATABASE_URL is not set, and this profile does not fall back on a local SQLite file: set it to the "
+            "database to use (dialect+driver://"
+        )
+        assert caught.value.variable == "DATABASE_URL"
+        assert DatabaseSettings.from_env({"DATABASE_PRIMARY_URL": PG}, require_url=True).url.database == "app"
 
     def it_reads_every_variable(self) -> None:
         settings = DatabaseSettings.from_env(
@@ -30,6 +41,8 @@ class DescribeFromEnv:
                 "DB_POOL_TIMEOUT": "2.5",
                 "DB_POOL_RECYCLE": "600",
                 "DB_CONNECT_TIMEOUT": "4",
+                "DB_STATEMENT_TIMEOUT": "12.5",
+                "DB_LOCK_TIMEOUT": "0.5",
                 "DB_ECHO": "yes",
                 "RUN_MIGRATIONS": "TRUE",
                 "DATABASE_REPLICA_URL": "postgresql+asyncpg://r@127.0.0.1/r1",
@@ -39,6 +52,7 @@ class DescribeFromEnv:
         assert settings.url.password == SECRET
         assert (settings.pool_size, settings.max_overflow, settings.pool_timeout) == (12, 3, 2.5)
         assert (settings.pool_recycle, settings.connect_timeout) == (600, 4.0)
+        assert (settings.statement_timeout, settings.lock_timeout) == (12.5, 0.5)
         assert settings.echo is True
         assert settings.run_migrations is True
         assert [u.database for u in settings.replica_urls] == ["r1", "r2"]
@@ -62,6 +76,8 @@ class DescribeFromEnv:
             ("DB_POOL_TIMEOUT", "soon", "DB_POOL_TIMEOUT must be a number of seconds, got 'soon'"),
             ("DB_POOL_TIMEOUT", "0", "DB_POOL_TIMEOUT must be a positive number of seconds, got 0"),
             ("DB_CONNECT_TIMEOUT", "nan", "DB_CONNECT_TIMEOUT must be a positive number of seconds, got nan"),
+            ("DB_STATEMENT_TIMEOUT", "0", "DB_STATEMENT_TIMEOUT must be a positive number of seconds, got 0"),
+            ("DB_LOCK_TIMEOUT", "long", "DB_LOCK_TIMEOUT must be a number of seconds, got 'long'"),
             ("DB_POOL_RECYCLE", "1.5", "DB_POOL_RECYCLE must be a whole number, got '1.5'"),
             ("DB_ECHO", "maybe", "DB_ECHO must be true or false (1/0, yes/no, on/off), got 'maybe'"),
             ("RUN_MIGRATIONS", "sometimes", "RUN_MIGRATIONS must be true or false"),

@@ -8,9 +8,19 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
-from dioxide.sqlalchemy import DuplicateError, SQLAlchemyDatabase
-from dioxide.sqlalchemy.testing import assert_max_queries, count_queries, rollback_after
+from dioxide.sqlalchemy import DuplicateError, FakeDatabase, SQLAlchemyDatabase
+from dioxide.sqlalchemy.testing import (
+    assert_max_queries,
+    count_queries,
+    create_database,
+    drop_database,
+    rollback_after,
+    temporary_database,
+)
 from tests.database.app_example.domain import Post, User
 from tests.database.app_example.orm import PostModel, UserModel
 from tests.database.app_example.services import RegistrationService
@@ -114,3 +124,67 @@ class DescribeQueryCounting:
             await started.users.count()
         assert log.count == 1
         assert "1 statement(s):" in str(log)
+
+
+class DescribeTemporaryDatabases:
+    @pytest.mark.parametrize("hostile", ['victim"--x', "victim; DROP DATABASE postgres", "caf\u00e9", "a" * 64, ""])
+    async def it_refuses_to_drop_a_database_whose_name_is_not_a_plain_identifier(
+        self, postgres_url: URL, hostile: str
+    ) -> None:
+        admin = postgres_url.set(database="postgres")
+        async with temporary_database(admin, prefix="victim_") as victim:
+            with pytest.raises(ValueError) as caught:
+                await drop_database(victim.set(database=f"{victim.database}{hostile}" if hostile else "x y"), admin)
+            assert "test databases are named with letters, digits and '_' only, at most 63 characters" in str(
+                caught.value
+            )
+            engine = create_async_engine(victim, poolclass=NullPool)
+            try:
+                async with engine.connect() as connection:  # the victim is still there
+                    assert (await connection.exec_driver_sql("SELECT 1")).scalar() == 1
+            finally:
+                await engine.dispose()
+
+    async def it_refuses_a_hostile_prefix_before_creating_anything(self) -> None:
+        with pytest.raises(ValueError, match=r"refusing the prefix 'x\"; DROP[^']*'"):
+            await create_database("postgresql+asyncpg://nobody@127.0.0.1:1/none", prefix='x"; DROP')
+
+
+class DescribeOnTheFake:
+    """The same helpers take the port: on a FakeDatabase they restore the rows and count repository operations."""
+
+    async def it_rolls_back_what_a_test_committed_on_the_fake(self) -> None:
+        backend = repositories("fake", FakeDatabase())
+        await backend.users.save(User(id=None, email="kept@example.com", name="Kept"))
+        async with rollback_after(backend.db) as db:
+            assert db is backend.db
+            async with db.transaction():
+                await backend.users.save(User(id=None, email="gone@example.com", name="Gone"))
+            assert await backend.users.count() == 2
+        assert [user.email for user in await backend.users.list_all()] == ["kept@example.com"]
+
+    async def it_counts_one_statement_per_repository_operation_on_the_fake(self) -> None:
+        backend = repositories("fake", FakeDatabase())
+        user = await backend.users.save(User(id=None, email="a@example.com", name="A"))
+        with count_queries(backend.db) as log:
+            for _ in range(3):
+                await backend.users.find_by_id(user.id)
+            await backend.users.count()
+        assert log.statements == ["find_by_id users"] * 3 + ["count users"]
+        with pytest.raises(AssertionError, match=r"expected at most 1 SQL statement\(s\), got 2 statement"):
+            with assert_max_queries(backend.db, 1):
+                await backend.users.find_by_id(user.id)
+                await backend.users.find_by_id(user.id)
+
+    async def it_refuses_a_port_it_cannot_observe(self) -> None:
+        class Elsewhere:
+            pass
+
+        with pytest.raises(
+            TypeError, match="rollback_after\\(\\) needs a SQLAlchemyDatabase or a FakeDatabase, got Elsewhere"
+        ):
+            async with rollback_after(Elsewhere()):  # type: ignore[type-var]
+                pass
+        with pytest.raises(TypeError, match="count_queries\\(\\) counts the statements of a SQLAlchemyDatabase"):
+            with count_queries(Elsewhere()):  # type: ignore[arg-type]
+                pass

@@ -8,12 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from dioxide.sqlalchemy import (
-    DuplicateError,
-    ReadOnlyTransactionError,
-    RollbackOnlyError,
-    TransactionError,
-)
+from dioxide.sqlalchemy import DuplicateError
+from dioxide.sqlalchemy.errors import ReadOnlyTransactionError, RollbackOnlyError, TransactionError
 from tests.database.app_example.domain import User
 from tests.database.backends import Backend
 

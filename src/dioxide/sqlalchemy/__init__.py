@@ -1,17 +1,20 @@
 """dioxide.sqlalchemy: the seed's database recipes as a library, right by default.
 
-* ``DatabaseSettings``: configuration from the environment, validated, password never shown;
-* ``DatabasePort`` and ``SQLAlchemyDatabase``: the engine as a lifecycle adapter, with transactions that
-  follow the asyncio context (join, savepoints, rollback-only, isolation, read-only);
-* ``AlembicMigrations``: migrations at startup (``RUN_MIGRATIONS``), once across instances, or verify-only;
-* ``ReplicaRouter`` (``ReadDatabase``): reads on healthy replicas, read-your-writes, fallback to the primary;
-* ``SQLAlchemyRepository``: a generic repository over a domain dataclass and its ORM mapping;
-* ``FakeDatabase`` and ``FakeRepository``: in-memory twins with the same behaviour, for the test profile;
-* ``retry_on_conflict`` / ``run_in_transaction``: retries of serialization failures and deadlocks;
-* ``dioxide.sqlalchemy.testing``: contract tests for fakes, per-test rollback, query counting.
+The names an application writes every day are here; the rest lives in submodules (``errors``, ``migrations``,
+``replicas``, ``testing``, ``timestamps``, ``fastapi``...) and is imported from there.
 
-Importing this package registers nothing with dioxide: subclass and decorate the classes you use. Names are
-loaded on first access, so the errors and the fakes work without SQLAlchemy installed.
+* ports: ``DatabasePort`` (transactions), ``Repository`` (get, find, save, delete, pages, count), and for read
+  replicas ``WriteDatabase`` (the primary's ``DatabasePort``) and ``ReadDatabase`` (routed reads);
+* production adapters: ``DatabaseSettings`` (the environment, validated), ``SQLAlchemyDatabase`` (engine, pool,
+  timeouts, transactions, migrations at startup), ``SQLAlchemyRepository``, ``ReplicaRouter``;
+* test adapters: ``FakeDatabase``, ``FakeRepository`` and ``MirrorReadDatabase``, with the same behaviour;
+* ``Page`` (keyset pages) and ``retry_on_conflict`` (rerun a transaction the database aborted);
+* errors, under one root ``DatabaseError``: ``DatabaseConfigError``, ``DatabaseUnavailableError``,
+  ``TransactionConflictError``, ``ConstraintViolationError`` and the two a service catches most,
+  ``DuplicateError`` and ``MissingReferenceError``.
+
+Importing this package registers nothing with dioxide: subclass and decorate the classes you use. Names load on
+first use, so the errors and the fakes work without SQLAlchemy installed.
 """
 
 from __future__ import annotations
@@ -19,164 +22,63 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what type checkers see; ruff keeps it and __all__ in step (F401, F822)
     from dioxide.sqlalchemy.database import SQLAlchemyDatabase
     from dioxide.sqlalchemy.errors import (
-        CheckViolationError,
         ConstraintViolationError,
         DatabaseConfigError,
-        DatabaseNotInitializedError,
+        DatabaseError,
         DatabaseUnavailableError,
         DuplicateError,
         MissingReferenceError,
-        MultipleResultsError,
-        NotNullViolationError,
-        ReadOnlyTransactionError,
-        ReferenceViolationError,
-        RepositoryError,
-        RollbackOnlyError,
-        StillReferencedError,
         TransactionConflictError,
-        TransactionError,
     )
     from dioxide.sqlalchemy.fakes import FakeDatabase, FakeRepository
-    from dioxide.sqlalchemy.masking import mask_url
-    from dioxide.sqlalchemy.migrations import (
-        AlembicMigrations,
-        MigrationError,
-        MigrationLockTimeoutError,
-        MigrationResult,
-        SchemaNotAtHeadError,
-        migration_lock_id,
-        run_migrations_env,
-    )
-    from dioxide.sqlalchemy.pagination import Cursor, Page
-    from dioxide.sqlalchemy.ports import DatabasePort
-    from dioxide.sqlalchemy.replicas import (
-        MirrorReadDatabase,
-        ReadDatabase,
-        ReplicaDatabase,
-        ReplicaPolicy,
-        ReplicaRouter,
-        ReplicaStatus,
-        WriteDatabase,
-    )
-    from dioxide.sqlalchemy.repository import DomainMapping, SQLAlchemyRepository
-    from dioxide.sqlalchemy.retry import is_retryable, retry_on_conflict, run_in_transaction
-    from dioxide.sqlalchemy.settings import DEFAULT_URL, DatabaseSettings
-    from dioxide.sqlalchemy.timestamps import AwareDateTime, utcnow
-    from dioxide.sqlalchemy.transactions import ISOLATION_LEVELS
+    from dioxide.sqlalchemy.pagination import Page
+    from dioxide.sqlalchemy.ports import DatabasePort, Repository
+    from dioxide.sqlalchemy.replicas import MirrorReadDatabase, ReadDatabase, ReplicaRouter, WriteDatabase
+    from dioxide.sqlalchemy.repository import SQLAlchemyRepository
+    from dioxide.sqlalchemy.retry import retry_on_conflict
+    from dioxide.sqlalchemy.settings import DatabaseSettings
 
-_EXPORTS = {
-    "SQLAlchemyDatabase": "database",
-    "CheckViolationError": "errors",
-    "ConstraintViolationError": "errors",
-    "DatabaseConfigError": "errors",
-    "DatabaseNotInitializedError": "errors",
-    "DatabaseUnavailableError": "errors",
-    "DuplicateError": "errors",
-    "MissingReferenceError": "errors",
-    "MultipleResultsError": "errors",
-    "NotNullViolationError": "errors",
-    "ReadOnlyTransactionError": "errors",
-    "ReferenceViolationError": "errors",
-    "RepositoryError": "errors",
-    "RollbackOnlyError": "errors",
-    "StillReferencedError": "errors",
-    "TransactionConflictError": "errors",
-    "TransactionError": "errors",
-    "FakeDatabase": "fakes",
-    "FakeRepository": "fakes",
-    "mask_url": "masking",
-    "AlembicMigrations": "migrations",
-    "MigrationError": "migrations",
-    "MigrationLockTimeoutError": "migrations",
-    "MigrationResult": "migrations",
-    "SchemaNotAtHeadError": "migrations",
-    "migration_lock_id": "migrations",
-    "run_migrations_env": "migrations",
-    "MirrorReadDatabase": "replicas",
-    "ReadDatabase": "replicas",
-    "ReplicaDatabase": "replicas",
-    "ReplicaPolicy": "replicas",
-    "ReplicaRouter": "replicas",
-    "ReplicaStatus": "replicas",
-    "WriteDatabase": "replicas",
-    "Cursor": "pagination",
-    "Page": "pagination",
-    "DatabasePort": "ports",
-    "DomainMapping": "repository",
-    "SQLAlchemyRepository": "repository",
-    "is_retryable": "retry",
-    "retry_on_conflict": "retry",
-    "run_in_transaction": "retry",
-    "DEFAULT_URL": "settings",
-    "DatabaseSettings": "settings",
-    "AwareDateTime": "timestamps",
-    "utcnow": "timestamps",
-    "ISOLATION_LEVELS": "transactions",
-}
+# Where __getattr__ looks, in this order: the modules that need no SQLAlchemy come first.
+_MODULES = ("errors", "fakes", "pagination", "ports", "retry", "settings", "database", "repository", "replicas")
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'dioxide.sqlalchemy' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"dioxide.sqlalchemy.{module}"), name)
-    globals()[name] = value
-    return value
+    if name in __all__:
+        for module_name in _MODULES:
+            module = importlib.import_module(f"dioxide.sqlalchemy.{module_name}")
+            if name in getattr(module, "__all__", ()):
+                value = getattr(module, name)
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module 'dioxide.sqlalchemy' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [
-    "DEFAULT_URL",
-    "ISOLATION_LEVELS",
-    "AlembicMigrations",
-    "AwareDateTime",
-    "CheckViolationError",
     "ConstraintViolationError",
-    "Cursor",
     "DatabaseConfigError",
-    "DatabaseNotInitializedError",
+    "DatabaseError",
     "DatabasePort",
     "DatabaseSettings",
     "DatabaseUnavailableError",
-    "DomainMapping",
     "DuplicateError",
     "FakeDatabase",
     "FakeRepository",
-    "MigrationError",
-    "MigrationLockTimeoutError",
-    "MigrationResult",
     "MirrorReadDatabase",
     "MissingReferenceError",
-    "MultipleResultsError",
-    "NotNullViolationError",
     "Page",
     "ReadDatabase",
-    "ReadOnlyTransactionError",
-    "ReferenceViolationError",
-    "ReplicaDatabase",
-    "ReplicaPolicy",
     "ReplicaRouter",
-    "ReplicaStatus",
-    "RepositoryError",
-    "RollbackOnlyError",
+    "Repository",
     "SQLAlchemyDatabase",
     "SQLAlchemyRepository",
-    "SchemaNotAtHeadError",
-    "StillReferencedError",
     "TransactionConflictError",
-    "TransactionError",
     "WriteDatabase",
-    "is_retryable",
-    "mask_url",
-    "migration_lock_id",
     "retry_on_conflict",
-    "run_in_transaction",
-    "run_migrations_env",
-    "utcnow",
 ]

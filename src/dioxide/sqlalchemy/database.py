@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from dioxide.sqlalchemy import sqlite
+from dioxide.sqlalchemy.availability import breaks_connection, unavailability
 from dioxide.sqlalchemy.error_mapping import translate_error
 from dioxide.sqlalchemy.errors import DatabaseNotInitializedError, DatabaseUnavailableError
 from dioxide.sqlalchemy.masking import scrub
@@ -51,15 +53,21 @@ _CONNECT_TIMEOUT_ARGUMENT: Final = {
     "aiomysql": "connect_timeout",
     "asyncmy": "connect_timeout",
 }
+_CLIENT_MARGIN: Final = 1.0  # seconds the client waits beyond the statement timeout before giving up on the server
 
 
 class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
     """Engine and sessions with the lifecycle dioxide drives, and transactions that follow the asyncio context.
 
     Pool options fit the dialect: server databases get ``pool_size``, ``max_overflow``, ``pool_timeout`` and
-    ``pool_pre_ping`` (a dead connection is replaced instead of failing a request); SQLite gets none of them
-    (its busy timeout is ``connect_timeout``). Override ``engine_options()`` to change them, and
-    ``session_options`` for the session factory.
+    ``pool_pre_ping`` (a dead connection is replaced instead of failing a request); SQLite gets none of them.
+    Every connection is bounded in time: ``statement_timeout`` and ``lock_timeout`` on PostgreSQL (and, with
+    asyncpg, a client-side command timeout one second longer, for a server that stops answering), the busy
+    timeout on SQLite (``lock_timeout``), ``innodb_lock_wait_timeout`` and, on MariaDB, ``max_statement_time``.
+    Override ``engine_options()`` to change them, and ``session_options`` for the session factory.
+
+    Failures that mean "not now" become ``DatabaseUnavailableError`` (``busy`` or down, see ``availability``);
+    a connection that timed out or was cancelled mid-statement is closed, never returned to the pool.
     """
 
     _dioxide_lifecycle: ClassVar[bool] = True  # a lifecycle component, without joining any global registry
@@ -104,7 +112,7 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         settings = self.settings
         options: dict[str, Any] = {"echo": settings.echo}
         if settings.is_sqlite:
-            options["connect_args"] = {"timeout": settings.connect_timeout}
+            options["connect_args"] = {"timeout": settings.lock_timeout}  # the busy timeout
             return options
         options.update(
             pool_size=settings.pool_size,
@@ -114,9 +122,14 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         )
         if settings.pool_recycle is not None:
             options["pool_recycle"] = settings.pool_recycle
-        argument = _CONNECT_TIMEOUT_ARGUMENT.get(settings.url.get_driver_name())
+        driver = settings.url.get_driver_name()
+        connect_args: dict[str, Any] = {}
+        argument = _CONNECT_TIMEOUT_ARGUMENT.get(driver)
         if argument is not None:
-            options["connect_args"] = {argument: settings.connect_timeout}
+            connect_args[argument] = settings.connect_timeout
+        connect_args.update(timeout_arguments(self._dialect_name, driver, settings))
+        if connect_args:
+            options["connect_args"] = connect_args
         return options
 
     async def initialize(self) -> None:
@@ -204,6 +217,11 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         return TransactionBlock(self, False, None, False, True)
 
     async def _check(self, engine: AsyncEngine) -> None:
+        pool = engine.pool
+        checked_out = getattr(pool, "checkedout", None)
+        capacity = self.settings.pool_size + self.settings.max_overflow
+        if not self.settings.is_sqlite and callable(checked_out) and checked_out() >= capacity:
+            raise DatabaseUnavailableError(self._busy_message(), busy=True)
         try:
             async with asyncio.timeout(self.settings.connect_timeout):
                 async with engine.connect() as connection:
@@ -211,26 +229,62 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
                         await connection.execution_options(**{sqlite.BEGIN_OPTION: sqlite.DEFERRED})
                     await connection.exec_driver_sql("SELECT 1")
         except Exception as error:
-            raise DatabaseUnavailableError(self._unavailable_message(error)) from error
+            busy = unavailability(error) == "busy"
+            message = self._busy_message() if busy else self._unavailable_message(error)
+            raise DatabaseUnavailableError(message, busy=busy) from error
+
+    def _busy_message(self) -> str:
+        settings = self.settings
+        return (
+            f"the database is busy: the {settings.pool_size + settings.max_overflow} connections of the pool are in "
+            f"use and none was free within {settings.pool_timeout:g} s (DB_POOL_SIZE, DB_MAX_OVERFLOW, "
+            "DB_POOL_TIMEOUT); retry later"
+        )
+
+    def unavailable_error(self, error: BaseException) -> DatabaseUnavailableError | None:
+        """``DatabaseUnavailableError`` for a failure that means busy or down (see ``availability``), else ``None``."""
+        kind = unavailability(error)
+        if kind is None:
+            return None
+        if kind == "busy":
+            return DatabaseUnavailableError(self._busy_message(), busy=True)
+        if kind == "no answer":
+            limit = self.settings.statement_timeout + _CLIENT_MARGIN
+            return DatabaseUnavailableError(
+                f"the database is down: {self._where()} did not answer within {limit:g} s; retry later"
+            )
+        cause = error if isinstance(error, Exception) else None
+        return DatabaseUnavailableError(f"the database is down: {self._where()} ({self._reason(cause)}); retry later")
+
+    def _where(self) -> str:
+        url = self.settings.url
+        if self.settings.is_sqlite:
+            return f"the SQLite database {url.database or ':memory:'!r}"
+        host = url.host or "localhost"
+        port = f":{url.port}" if url.port else ""
+        return f"the {self._dialect_name} database {url.database!r} on {host}{port}"
+
+    def _reason(self, error: Exception | None) -> str:
+        if error is None:
+            return "cancelled"
+        cause = getattr(error, "orig", None) or error
+        url = self.settings.url
+        reason = f"{type(cause).__name__}: {cause}".strip()
+        return scrub(reason, [url.password if isinstance(url.password, str) else None])
 
     def _unavailable_message(self, error: Exception) -> str:
         url = self.settings.url
-        cause = getattr(error, "orig", None) or error
         if isinstance(error, TimeoutError):
             reason = f"no answer within {self.settings.connect_timeout:g} s"
         else:
-            reason = f"{type(cause).__name__}: {cause}".strip()
-        reason = scrub(reason, [url.password if isinstance(url.password, str) else None])
+            reason = self._reason(error)
+        where = self._where()
         if self.settings.is_sqlite:
-            where = f"the SQLite database {url.database or ':memory:'!r}"
             folder = os.path.dirname(os.path.abspath(url.database)) if url.database else None
             if folder is not None and not os.path.isdir(folder):
                 return f"cannot open {where}: its folder {folder!r} does not exist; create it or fix DATABASE_URL"
-        else:
-            host = url.host or "localhost"
-            port = f":{url.port}" if url.port else ""
-            user = f" as user {url.username!r}" if url.username else ""
-            where = f"the {self._dialect_name} database {url.database!r} on {host}{port}{user}"
+        elif url.username:
+            where += f" as user {url.username!r}"
         return f"cannot reach {where} ({reason}); check DATABASE_URL and that the server is running"
 
     def _require_factory(self) -> async_sessionmaker[AsyncSession]:
@@ -312,8 +366,36 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         else:
             await nested.rollback()
 
+    async def _discard(self, handle: AsyncSession, error: BaseException) -> None:
+        if not breaks_connection(error):
+            await self._end(handle, False)
+            return
+        try:  # the connection may be mid-statement on a server that does not answer: close it, do not talk to it
+            await handle.invalidate()
+        finally:
+            await handle.close()
+
     def _translate(self, error: BaseException) -> BaseException | None:
-        return translate_error(error)
+        return translate_error(error) or self.unavailable_error(error)
+
+
+def timeout_arguments(dialect: str, driver: str, settings: DatabaseSettings) -> dict[str, Any]:
+    """The ``connect()`` arguments that bound every statement and lock wait of a connection, per driver."""
+    statement_ms = str(round(settings.statement_timeout * 1000))
+    lock_ms = str(round(settings.lock_timeout * 1000))
+    if dialect == "postgresql" and driver == "asyncpg":
+        return {
+            "command_timeout": settings.statement_timeout + _CLIENT_MARGIN,
+            "server_settings": {"statement_timeout": statement_ms, "lock_timeout": lock_ms},
+        }
+    if dialect == "postgresql" and driver.startswith("psycopg"):
+        return {"options": f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}"}
+    if dialect in ("mysql", "mariadb"):
+        commands = [f"innodb_lock_wait_timeout = {max(1, math.ceil(settings.lock_timeout))}"]
+        if dialect == "mariadb":  # MySQL's max_execution_time covers SELECT only, and MariaDB does not know it
+            commands.append(f"max_statement_time = {settings.statement_timeout:g}")
+        return {"init_command": "SET SESSION " + ", SESSION ".join(commands)}
+    return {}
 
 
 async def _rollback_quietly(session: AsyncSession) -> None:
@@ -323,4 +405,4 @@ async def _rollback_quietly(session: AsyncSession) -> None:
         logger.debug("rollback after a failed commit failed too: %r", error)
 
 
-__all__ = ["SQLAlchemyDatabase"]
+__all__ = ["SQLAlchemyDatabase", "timeout_arguments"]

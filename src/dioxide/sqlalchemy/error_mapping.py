@@ -6,8 +6,14 @@
 | foreign key | 23503 | CONSTRAINT_FOREIGNKEY | 1451, 1452 | ``MissingReferenceError`` / ``StillReferencedError`` |
 | not null | 23502 | CONSTRAINT_NOTNULL | 1048 | ``NotNullViolationError`` |
 | check | 23514 | CONSTRAINT_CHECK | 3819 | ``CheckViolationError`` |
-| serialization failure, deadlock, busy | 40001, 40P01 | BUSY, LOCKED | 1213, 1205 | ``TransactionConflictError`` |
+| serialization failure, deadlock | 40001, 40P01 | BUSY_SNAPSHOT, LOCKED | 1213 | ``TransactionConflictError`` |
+| lock wait past ``DB_LOCK_TIMEOUT`` | 55P03 | BUSY (busy timeout) | 1205 | ``DatabaseTimeoutError`` |
+| statement past ``DB_STATEMENT_TIMEOUT`` | 57014 | | 1969 (MariaDB), 3024 | ``DatabaseTimeoutError`` |
 | write in a read-only transaction | 25006 | READONLY | 1792 | ``ReadOnlyTransactionError`` |
+
+A timeout is not a conflict: retrying it at once would wait as long again, so ``retry_on_conflict`` leaves it
+alone and the request answers "busy, retry later" (``DatabaseTimeoutError`` is a ``DatabaseUnavailableError``).
+Lost connections and a full pool are told apart in ``availability``.
 
 PostgreSQL drivers report the constraint, table and columns (asyncpg on the exception, psycopg in ``diag``).
 SQLite reports table and columns for unique and not-null violations but not which foreign key failed, nor
@@ -26,6 +32,7 @@ from sqlalchemy import exc as sa_exc
 from dioxide.sqlalchemy.errors import (
     CheckViolationError,
     ConstraintViolationError,
+    DatabaseTimeoutError,
     DuplicateError,
     MissingReferenceError,
     NotNullViolationError,
@@ -37,7 +44,8 @@ from dioxide.sqlalchemy.errors import (
 _PG_KEY = re.compile(r"Key \((?P<columns>.+?)\)=")
 _SQLITE_COLUMNS = re.compile(r"constraint failed: (?P<columns>[^\n]+)")
 _CONFLICT_SQLSTATES: Final = frozenset({"40001", "40P01"})
-_MYSQL_CONFLICT: Final = frozenset({1213, 1205})
+_TIMEOUT_SQLSTATES: Final = {"55P03": "lock timeout", "57014": "statement timeout"}
+_MYSQL_TIMEOUTS: Final = {1205: "lock timeout", 1969: "statement timeout", 3024: "statement timeout"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,8 @@ def translate_error(error: BaseException, *, table: Table | None = None, deletin
         )
     if kind == "read-only":
         return ReadOnlyTransactionError("cannot write inside a read-only transaction")
+    if kind in ("lock timeout", "statement timeout"):
+        return DatabaseTimeoutError(_timeout_message(kind, facts), sqlstate=facts.sqlstate)
     columns = _columns(facts, kind)
     table_name = table.name if table is not None else facts.table or _sqlite_table(facts)
     constraint = facts.constraint
@@ -131,6 +141,7 @@ def _classify(facts: _Facts) -> str | None:
             "23502": "not null",
             "23514": "check",
             "25006": "read-only",
+            **_TIMEOUT_SQLSTATES,
         }.get(state, "conflict" if state in _CONFLICT_SQLSTATES else "constraint" if state[:2] == "23" else None)
     if facts.sqlite_code is not None or facts.message.startswith(("UNIQUE constraint", "FOREIGN KEY constraint")):
         return _classify_sqlite(facts.sqlite_code or "", facts.message)
@@ -142,7 +153,9 @@ def _classify(facts: _Facts) -> str | None:
             1048: "not null",
             3819: "check",
             1792: "read-only",
-        }.get(facts.mysql_code, "conflict" if facts.mysql_code in _MYSQL_CONFLICT else None)
+            1213: "conflict",
+            **_MYSQL_TIMEOUTS,
+        }.get(facts.mysql_code)
     return None
 
 
@@ -157,8 +170,10 @@ def _classify_sqlite(code: str, message: str) -> str | None:
         return "check"
     if code.startswith("SQLITE_CONSTRAINT"):
         return "constraint"
-    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return "conflict"
+    if code in ("SQLITE_BUSY_SNAPSHOT", "SQLITE_LOCKED") or code.startswith("SQLITE_LOCKED_"):
+        return "conflict"  # a read transaction that cannot become a writer: only a retry from the start helps
+    if code.startswith("SQLITE_BUSY"):
+        return "lock timeout"  # another connection held the write lock for longer than the busy timeout
     if code.startswith("SQLITE_READONLY"):
         return "read-only"
     return None
@@ -226,9 +241,20 @@ def _after_colon(message: str) -> str | None:
     return rest.strip() or None
 
 
+def _timeout_message(kind: str, facts: _Facts) -> str:
+    waited = "waited for a lock longer than" if kind == "lock timeout" else "ran longer than"
+    setting = "DB_LOCK_TIMEOUT" if kind == "lock timeout" else "DB_STATEMENT_TIMEOUT"
+    return f"the database is busy: a statement {waited} {setting} ({_describe_code(facts)}); retry later"
+
+
 def _describe_code(facts: _Facts) -> str:
     if facts.sqlstate is not None:
-        name = {"40001": "serialization failure", "40P01": "deadlock detected"}.get(facts.sqlstate, "conflict")
+        name = {
+            "40001": "serialization failure",
+            "40P01": "deadlock detected",
+            "55P03": "lock not available",
+            "57014": "statement canceled",
+        }.get(facts.sqlstate, "conflict")
         return f"{name}, SQLSTATE {facts.sqlstate}"
     if facts.sqlite_code is not None:
         return f"SQLite {facts.sqlite_code}"

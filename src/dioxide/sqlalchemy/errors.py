@@ -1,7 +1,18 @@
 """Errors of the database layer, in the terms a domain service can act on.
 
-This module imports nothing from SQLAlchemy: services catch ``DuplicateError`` without depending on a driver,
-and the in-memory fakes raise the very same classes as the real repositories.
+One root, ``DatabaseError``, and four families a caller tells apart:
+
+| family | root | what to do |
+|---|---|---|
+| configuration | ``DatabaseConfigError`` | fix the environment; raised at startup |
+| unavailability | ``DatabaseUnavailableError`` (``DatabaseTimeoutError``) | 503 with ``Retry-After`` |
+| conflicts | ``TransactionConflictError`` | run the whole transaction again (``retry_on_conflict``) |
+| constraints | ``ConstraintViolationError`` (``DuplicateError``...) | a domain error (the data says no) |
+
+The older bases stay (``TransactionError``, ``RepositoryError``, ``MigrationError``...) as subclasses of the root,
+and so do the builtin bases they had (``ValueError``, ``RuntimeError``, ``ConnectionError``), so existing
+``except`` clauses keep working. This module imports nothing from SQLAlchemy: services catch ``DuplicateError``
+without depending on a driver, and the in-memory fakes raise the very same classes as the real repositories.
 """
 
 from __future__ import annotations
@@ -9,7 +20,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-class DatabaseConfigError(ValueError):
+class DatabaseError(Exception):
+    """The root of every error ``dioxide.sqlalchemy`` raises instead of a driver's."""
+
+
+class DatabaseConfigError(DatabaseError, ValueError):
     """A database setting is missing or malformed; ``variable`` names the environment variable, if any."""
 
     def __init__(self, message: str, *, variable: str | None = None) -> None:
@@ -17,15 +32,38 @@ class DatabaseConfigError(ValueError):
         self.variable = variable
 
 
-class DatabaseNotInitializedError(RuntimeError):
+class DatabaseNotInitializedError(DatabaseError, RuntimeError):
     """The database was used before ``initialize()`` or after ``dispose()``."""
 
 
-class DatabaseUnavailableError(ConnectionError):
-    """The readiness check (``SELECT 1``) failed: the message names host and database, never the password."""
+class DatabaseUnavailableError(DatabaseError, ConnectionError):
+    """The database cannot serve the request now: it is down (``busy`` false) or busy (``busy`` true).
+
+    Down: no connection could be made or the one in use broke. Busy: no pooled connection was free within the
+    pool timeout, or a statement or lock wait ran out of time. Either way the request may succeed later:
+    ``retry_after`` is a hint in seconds, for an HTTP ``Retry-After``. The message may name host and database
+    (for the logs), never the password; show clients a generic text.
+    """
+
+    def __init__(self, message: str, *, busy: bool = False, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.busy = busy
+        self.retry_after = retry_after
 
 
-class TransactionError(RuntimeError):
+class DatabaseTimeoutError(DatabaseUnavailableError):
+    """A statement ran longer than ``DB_STATEMENT_TIMEOUT``, or waited for a lock longer than ``DB_LOCK_TIMEOUT``.
+
+    Not a ``TransactionConflictError`` on purpose: retrying at once would wait again, multiplying the time a
+    request takes; the caller answers "busy, retry later" instead. ``busy`` is always true.
+    """
+
+    def __init__(self, message: str, *, sqlstate: str | None = None, retry_after: float = 1.0) -> None:
+        super().__init__(message, busy=True, retry_after=retry_after)
+        self.sqlstate = sqlstate
+
+
+class TransactionError(DatabaseError, RuntimeError):
     """A transaction was used in a way that cannot be honoured (wrong task, conflicting options...)."""
 
 
@@ -53,7 +91,7 @@ class ReadOnlyTransactionError(TransactionError):
     """A write was attempted inside a transaction opened with ``read_only=True``."""
 
 
-class RepositoryError(Exception):
+class RepositoryError(DatabaseError):
     """Base class of the errors repositories raise instead of driver errors."""
 
 
@@ -155,7 +193,9 @@ __all__ = [
     "CheckViolationError",
     "ConstraintViolationError",
     "DatabaseConfigError",
+    "DatabaseError",
     "DatabaseNotInitializedError",
+    "DatabaseTimeoutError",
     "DatabaseUnavailableError",
     "DuplicateError",
     "MissingReferenceError",

@@ -12,19 +12,41 @@ from collections.abc import Iterable
 from sqlalchemy.engine import URL, make_url
 
 MASK = "***"
-_QUERY_SECRET = re.compile(r"(?i)((?:^|[?&;])(?:password|passwd|pwd)=)[^&;]*")
+# Any query parameter whose name says secret: password, sslpassword, passwd, pwd, passphrase, secret, token...
+_QUERY_SECRET = re.compile(r"(?i)((?:^|[?&;])[^=&;?]*(?:password|passwd|pwd|passphrase|secret|token)[^=&;]*=)[^&;]*")
 
 
 def mask_url(url: str | URL) -> str:
-    """The URL as text with its password replaced by ``***``; also for strings that do not parse as URLs."""
+    """The URL as text with its password replaced by ``***``; also for strings that do not parse as URLs.
+
+    A password with an unencoded ``@`` makes SQLAlchemy read its tail as the host (``user:p@ss@host`` has host
+    ``ss@host``); such a URL is masked up to its last ``@``, as libpq would split it.
+    """
     if isinstance(url, URL):
-        text = url.render_as_string(hide_password=True)
+        if is_ambiguous(url):
+            text = _mask_unparsed(url.render_as_string(hide_password=False))
+        else:
+            text = url.render_as_string(hide_password=True)
     else:
         try:
-            text = make_url(url).render_as_string(hide_password=True)
+            parsed = make_url(url)
         except Exception:
             text = _mask_unparsed(url)
+        else:
+            ambiguous = is_ambiguous(parsed) or _userinfo(url).count("@") > 1
+            text = _mask_unparsed(url) if ambiguous else parsed.render_as_string(hide_password=True)
     return _QUERY_SECRET.sub(rf"\g<1>{MASK}", text)
+
+
+def is_ambiguous(url: URL) -> bool:
+    """Whether an unencoded ``@`` in the credentials spilled into the host or the database name."""
+    return "@" in (url.host or "") or "@" in (url.database or "")
+
+
+def _userinfo(text: str) -> str:
+    """What lies between ``://`` and the query: where an ``@`` other than the credentials' own is suspect."""
+    start = text.find("://")
+    return text[start + 3 :].split("?", 1)[0] if start >= 0 else ""
 
 
 def _mask_unparsed(text: str) -> str:
@@ -60,4 +82,4 @@ def url_password(url: str | URL) -> str | None:
     return None if password is None else str(password)
 
 
-__all__ = ["MASK", "mask_url", "scrub", "url_password"]
+__all__ = ["MASK", "is_ambiguous", "mask_url", "scrub", "url_password"]

@@ -13,6 +13,8 @@ variable and shows the URL with its password masked.
 | ``DB_POOL_TIMEOUT`` | seconds to wait for a pooled connection | 30 |
 | ``DB_POOL_RECYCLE`` | seconds after which a connection is replaced (unset: never) | |
 | ``DB_CONNECT_TIMEOUT`` | seconds for the startup readiness check and each new connection | 10 |
+| ``DB_STATEMENT_TIMEOUT`` | seconds a statement may run (PostgreSQL, MariaDB; the client gives up 1 s later) | 30 |
+| ``DB_LOCK_TIMEOUT`` | seconds a statement may wait for a lock (SQLite: the busy timeout) | 5 |
 | ``DB_ECHO`` | log every SQL statement (``true``/``false``) | false |
 | ``RUN_MIGRATIONS`` | at startup: ``true`` upgrades to head, ``verify`` refuses to start unless at head | false |
 | ``ALEMBIC_CONFIG`` | the Alembic configuration file (``alembic.ini``, or a ``pyproject.toml``) | ``alembic.ini`` |
@@ -31,7 +33,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
 from dioxide.sqlalchemy.errors import DatabaseConfigError
-from dioxide.sqlalchemy.masking import mask_url
+from dioxide.sqlalchemy.masking import is_ambiguous, mask_url
 
 DEFAULT_URL: Final = "sqlite+aiosqlite:///./dioxide.db"
 
@@ -44,6 +46,8 @@ DB_MAX_OVERFLOW: Final = "DB_MAX_OVERFLOW"
 DB_POOL_TIMEOUT: Final = "DB_POOL_TIMEOUT"
 DB_POOL_RECYCLE: Final = "DB_POOL_RECYCLE"
 DB_CONNECT_TIMEOUT: Final = "DB_CONNECT_TIMEOUT"
+DB_STATEMENT_TIMEOUT: Final = "DB_STATEMENT_TIMEOUT"
+DB_LOCK_TIMEOUT: Final = "DB_LOCK_TIMEOUT"
 DB_ECHO: Final = "DB_ECHO"
 RUN_MIGRATIONS: Final = "RUN_MIGRATIONS"
 ALEMBIC_CONFIG: Final = "ALEMBIC_CONFIG"
@@ -85,6 +89,7 @@ class DatabaseSettings:
         "alembic_script_location",
         "connect_timeout",
         "echo",
+        "lock_timeout",
         "max_overflow",
         "migration_lock_timeout",
         "migration_mode",
@@ -92,6 +97,7 @@ class DatabaseSettings:
         "pool_size",
         "pool_timeout",
         "replica_urls",
+        "statement_timeout",
         "url",
     )
 
@@ -105,6 +111,8 @@ class DatabaseSettings:
         pool_timeout: float = 30.0,
         pool_recycle: int | None = None,
         connect_timeout: float = 10.0,
+        statement_timeout: float = 30.0,
+        lock_timeout: float = 5.0,
         echo: bool = False,
         run_migrations: bool | Literal["verify"] = False,
         alembic_config: str | os.PathLike[str] | None = None,
@@ -120,6 +128,8 @@ class DatabaseSettings:
         self.pool_timeout = _check_seconds(pool_timeout, DB_POOL_TIMEOUT)
         self.pool_recycle = None if pool_recycle is None else _check_int(pool_recycle, DB_POOL_RECYCLE, minimum=1)
         self.connect_timeout = _check_seconds(connect_timeout, DB_CONNECT_TIMEOUT)
+        self.statement_timeout = _check_seconds(statement_timeout, DB_STATEMENT_TIMEOUT)
+        self.lock_timeout = _check_seconds(lock_timeout, DB_LOCK_TIMEOUT)
         self.echo = bool(echo)
         self.migration_mode: MigrationMode = _migration_mode(run_migrations)
         self.alembic_config: str | None = None if alembic_config is None else os.fspath(alembic_config)
@@ -127,10 +137,14 @@ class DatabaseSettings:
         self.migration_lock_timeout = _check_seconds(migration_lock_timeout, MIGRATION_LOCK_TIMEOUT)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> DatabaseSettings:
-        """Settings from environment variables (``os.environ`` unless a mapping is given); see the module doc."""
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, require_url: bool = False) -> DatabaseSettings:
+        """Settings from environment variables (``os.environ`` unless a mapping is given); see the module doc.
+
+        ``require_url=True`` (what a production adapter passes) refuses to fall back on the local SQLite file
+        when ``DATABASE_URL`` is unset: a deployment that forgot it must not start on an empty local database.
+        """
         env = os.environ if environ is None else environ
-        url = _read_url(env)
+        url = _read_url(env, require_url)
         replicas = [env[DATABASE_REPLICA_URL].strip()] if env.get(DATABASE_REPLICA_URL, "").strip() else []
         replicas += [item.strip() for item in env.get(DATABASE_REPLICA_URLS, "").split(",") if item.strip()]
         recycle = env.get(DB_POOL_RECYCLE, "").strip()
@@ -142,6 +156,8 @@ class DatabaseSettings:
             pool_timeout=_parse_seconds(env, DB_POOL_TIMEOUT, 30.0),
             pool_recycle=_parse_int(env, DB_POOL_RECYCLE, 0) if recycle else None,
             connect_timeout=_parse_seconds(env, DB_CONNECT_TIMEOUT, 10.0),
+            statement_timeout=_parse_seconds(env, DB_STATEMENT_TIMEOUT, 30.0),
+            lock_timeout=_parse_seconds(env, DB_LOCK_TIMEOUT, 5.0),
             echo=_parse_bool(env, DB_ECHO),
             run_migrations=_parse_migrations(env),
             alembic_config=env.get(ALEMBIC_CONFIG, "").strip() or None,
@@ -167,7 +183,8 @@ class DatabaseSettings:
         return (
             f"DatabaseSettings(url={self.masked_url!r}, replica_urls=[{replicas}], pool_size={self.pool_size}, "
             f"max_overflow={self.max_overflow}, pool_timeout={self.pool_timeout}, "
-            f"pool_recycle={self.pool_recycle}, connect_timeout={self.connect_timeout}, echo={self.echo}, "
+            f"pool_recycle={self.pool_recycle}, connect_timeout={self.connect_timeout}, "
+            f"statement_timeout={self.statement_timeout}, lock_timeout={self.lock_timeout}, echo={self.echo}, "
             f"migrations={self.migration_mode!r})"
         )
 
@@ -199,7 +216,13 @@ def parse_database_url(url: str | URL, *, variable: str = DATABASE_URL) -> URL:
                 f"{variable} is not a valid database URL: {mask_url(text)!r} ({_reason(error)}); expected {_URL_SHAPE}",
                 variable=variable,
             ) from None
-    shown = mask_url(parsed)
+    shown = mask_url(url)
+    if is_ambiguous(parsed) or (isinstance(url, str) and url.split("?", 1)[0].count("@") > 1):
+        raise DatabaseConfigError(
+            f"{variable} has an '@' in its user name or password, which makes the host ambiguous ({shown!r}): "
+            "percent-encode it as %40 (and ':' as %3A, '/' as %2F)",
+            variable=variable,
+        )
     backend = parsed.get_backend_name()
     if backend == "postgres":
         raise DatabaseConfigError(
@@ -235,7 +258,7 @@ def parse_database_url(url: str | URL, *, variable: str = DATABASE_URL) -> URL:
     return parsed
 
 
-def _read_url(env: Mapping[str, str]) -> str:
+def _read_url(env: Mapping[str, str], required: bool = False) -> str:
     for name in (DATABASE_URL, DATABASE_PRIMARY_URL):
         if name in env and not env[name].strip():  # set but blank: a broken deployment, not "use the default"
             raise DatabaseConfigError(f"{name} is set but empty; expected {_URL_SHAPE}", variable=name)
@@ -246,6 +269,12 @@ def _read_url(env: Mapping[str, str]) -> str:
             f"{DATABASE_URL} ({mask_url(url)!r}) and {DATABASE_PRIMARY_URL} ({mask_url(primary)!r}) disagree: "
             "set one of them, or both to the same URL",
             variable=DATABASE_PRIMARY_URL,
+        )
+    if required and not (url or primary):
+        raise DatabaseConfigError(
+            f"{DATABASE_URL} is not set, and this profile does not fall back on a local SQLite file: set it to the "
+            f"database to use ({_URL_SHAPE})",
+            variable=DATABASE_URL,
         )
     return url or primary or DEFAULT_URL
 

@@ -149,6 +149,10 @@ class TransactionManager(abc.ABC, Generic[H]):
     async def _end_savepoint(self, handle: H, marker: object, commit: bool) -> None:
         """Release (``commit``) or roll back to the savepoint."""
 
+    async def _discard(self, handle: H, error: BaseException) -> None:
+        """End a root transaction that ``error`` interrupted; backends may drop a connection it left unusable."""
+        await self._end(handle, False)
+
     def _translate(self, error: BaseException) -> BaseException | None:
         """The domain error for a driver error leaving a block, or ``None`` to let it through unchanged."""
         return None
@@ -211,7 +215,11 @@ class TransactionBlock(Generic[H]):
             marker = await manager._begin_savepoint(current.handle)
             scope = Scope(current.handle, current, task, current.isolation_level, current.read_only, marker)
         else:
-            handle = await manager._begin(self._isolation_level, self._read_only, self._deferred)
+            try:
+                handle = await manager._begin(self._isolation_level, self._read_only, self._deferred)
+            except Exception as error:
+                self._raise_translated(error)
+                raise
             scope = Scope(handle, None, task, self._isolation_level, self._read_only)
             self._depth_token = _open_roots.set(_open_roots.get() + 1)
         self._scope = scope
@@ -238,7 +246,10 @@ class TransactionBlock(Generic[H]):
             await self._finish_normally(scope)
             return
         try:
-            await self._finish(scope, commit=False)
+            if scope.parent is None:
+                await self._manager._discard(scope.handle, exc)
+            else:
+                await self._finish(scope, commit=False)
         except BaseException as cleanup_error:
             if scope.parent is not None:
                 scope.parent.mark_rollback_only(cleanup_error)

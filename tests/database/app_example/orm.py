@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from dioxide.sqlalchemy import AwareDateTime, utcnow
+from dioxide.sqlalchemy.timestamps import AwareDateTime, utcnow
 from tests.database.app_example.domain import Account, Post, User
 
 # Named constraints: the same names on SQLite and PostgreSQL, so errors report the same constraint.

@@ -19,8 +19,9 @@ A task that holds the lock and waits for another task that needs it would wait f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, Self
 
 from dioxide.sqlalchemy.errors import ReadOnlyTransactionError, TransactionError
 from dioxide.sqlalchemy.transactions import TransactionBlock, TransactionManager
@@ -53,7 +54,11 @@ class FakeTable:
 
 
 class FakeTransaction:
-    """The handle a fake transaction yields: its private copies of the tables it wrote."""
+    """The handle a fake transaction yields (a ``Session``): its private copies of the tables it wrote.
+
+    ``commit()`` publishes the copies and ``rollback()`` drops them, as on an ``AsyncSession``; a transaction
+    block does that itself when it ends, so code rarely calls them.
+    """
 
     __slots__ = ("_db", "_locked", "_working", "read_only")
 
@@ -62,6 +67,27 @@ class FakeTransaction:
         self._working: dict[str, dict[Any, Any]] = {}
         self._locked = False
         self.read_only = read_only
+
+    async def commit(self) -> None:
+        self._finish(True)
+
+    async def rollback(self) -> None:
+        self._finish(False)
+
+    async def close(self) -> None:
+        """Roll back what was not committed; the handle can still be used, as a closed ``AsyncSession`` can."""
+        self._finish(False)
+
+    def in_transaction(self) -> bool:
+        return self._locked or bool(self._working)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.close()
 
     def rows(self, table: FakeTable) -> Mapping[Any, Any]:
         """The rows this transaction sees: its own copy if it wrote the table, else the committed rows."""
@@ -101,7 +127,7 @@ class FakeTransaction:
 
 
 class FakeDatabase(TransactionManager[FakeTransaction]):
-    """A ``DatabasePort`` for tests: real transaction semantics, no SQL (``get_session()`` raises).
+    """A ``DatabasePort`` for tests: real transaction semantics, no SQL.
 
     Register it for ``DatabasePort`` in the test profile and give the fake repositories the same instance (the
     container injects it into their ``db`` parameter).
@@ -114,6 +140,7 @@ class FakeDatabase(TransactionManager[FakeTransaction]):
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._holder: asyncio.Task[Any] | None = None
+        self.query_listeners: list[Callable[[str], None]] = []
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(table.rows)}" for name, table in self.tables.items())
@@ -125,27 +152,29 @@ class FakeDatabase(TransactionManager[FakeTransaction]):
     async def dispose(self) -> None:
         """Nothing to close."""
 
-    async def get_session(self) -> Any:
-        raise TypeError(
-            "FakeDatabase has no SQL session: code that calls get_session() needs a real database. In the "
-            "test profile, use fake repositories (FakeRepository) and keep SQL inside SQL repositories"
-        )
+    async def get_session(self) -> FakeTransaction:
+        """A transaction of the caller's own, outside the context's: ``commit()`` publishes its writes.
 
-    def transaction(
-        self, *, savepoint: bool = False, isolation_level: str | None = None, read_only: bool = False
-    ) -> TransactionBlock[Any]:
-        return super().transaction(savepoint=savepoint, isolation_level=isolation_level, read_only=read_only)
+        Fake repositories do not see it (they use the context's transaction); it is there so that the fake is a
+        complete ``DatabasePort``.
+        """
+        return FakeTransaction(self, read_only=False)
 
-    def savepoint(self) -> TransactionBlock[Any]:
-        return super().savepoint()
-
-    def reading(self) -> TransactionBlock[Any]:
+    def reading(self) -> TransactionBlock[FakeTransaction]:
         """For reads: joins the active transaction, else a short one (reads take no lock anyway)."""
         return TransactionBlock(self, False, None, False, True)
 
     def current_session(self) -> None:
         """The fake has no SQL session (for symmetry with ``SQLAlchemyDatabase``)."""
         return
+
+    def note_query(self, statement: str) -> None:
+        """Called by fake repositories once per operation (``"find_by_id users"``), as a database sees a statement.
+
+        ``dioxide.sqlalchemy.testing.count_queries(fake)`` listens, so that N+1 patterns show on the fake too.
+        """
+        for listener in self.query_listeners:
+            listener(statement)
 
     def table(
         self,

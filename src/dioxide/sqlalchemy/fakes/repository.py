@@ -97,6 +97,7 @@ class FakeRepository(Generic[E, K]):
     # -- the repository API (same signatures as SQLAlchemyRepository) --
 
     async def find_by_id(self, id: K, *, for_update: bool = False) -> E | None:
+        self.db.note_query(f"find_by_id {self._table.name}")
         async with self.db.reading() as transaction:
             if for_update:
                 await transaction.lock()
@@ -104,6 +105,7 @@ class FakeRepository(Generic[E, K]):
 
     async def find_by_ids(self, ids: Iterable[K], *, for_update: bool = False) -> list[E]:
         wanted: set[Any] = set(ids)
+        self.db.note_query(f"find_by_ids {self._table.name}")
         async with self.db.reading() as transaction:
             if for_update and wanted:
                 await transaction.lock()
@@ -121,10 +123,12 @@ class FakeRepository(Generic[E, K]):
 
     async def filter(self, predicate: Callable[[E], bool]) -> list[E]:
         """The entities for which ``predicate`` holds, in key order (for custom finders of subclasses)."""
+        self.db.note_query(f"filter {self._table.name}")
         async with self.db.reading() as transaction:
             return [copy.deepcopy(e) for e in self._ordered(transaction) if predicate(e)]
 
     async def save(self, entity: E) -> E:
+        self.db.note_query(f"save {self._table.name}")
         async with self.db.transaction() as transaction:
             rows = await transaction.write_rows(self._table)
             stored = self._prepare(entity, rows)
@@ -133,6 +137,7 @@ class FakeRepository(Generic[E, K]):
             return copy.deepcopy(stored)
 
     async def delete(self, id: K) -> bool:
+        self.db.note_query(f"delete {self._table.name}")
         async with self.db.transaction() as transaction:
             rows = await transaction.write_rows(self._table)
             if id not in rows:
@@ -144,6 +149,7 @@ class FakeRepository(Generic[E, K]):
     async def list_all(self, limit: int = 100, offset: int = 0) -> list[E]:
         check_limit(limit)
         check_offset(offset)
+        self.db.note_query(f"list_all {self._table.name}")
         async with self.db.reading() as transaction:
             return [copy.deepcopy(e) for e in self._ordered(transaction)[offset : offset + limit]]
 
@@ -163,6 +169,7 @@ class FakeRepository(Generic[E, K]):
         def key(entity: E) -> tuple[Any, ...]:
             return tuple(getattr(entity, name) for name in names)
 
+        self.db.note_query(f"list_page {self._table.name}")
         async with self.db.reading() as transaction:
             entities = sorted(transaction.rows(self._table).values(), key=key, reverse=descending)
         if after is not None:
@@ -173,6 +180,7 @@ class FakeRepository(Generic[E, K]):
 
     async def count(self, **fields: Any) -> int:
         matches = self._matcher(fields)
+        self.db.note_query(f"count {self._table.name}")
         async with self.db.reading() as transaction:
             return sum(1 for e in transaction.rows(self._table).values() if matches(e))
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dioxide.sqlalchemy.errors import DatabaseError
 
-class MigrationError(RuntimeError):
+
+class MigrationError(DatabaseError, RuntimeError):
     """Migrations could not run, or the schema is not the one this code expects."""
 
 

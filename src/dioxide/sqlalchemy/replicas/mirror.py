@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +17,9 @@ T = TypeVar("T")
 class MirrorReadDatabase:
     """``ReadDatabase`` over one ``DatabasePort``: every read goes to it (fakes in tests, a single database).
 
-    Reads are read-only transactions, as on a replica, so tests catch a write made through the read port.
+    Reads are read-only transactions, as on a replica, so tests catch a write made through the read port. The
+    port's session type is SQLAlchemy's; over a ``FakeDatabase`` the block yields the fake's transaction instead,
+    which only the fake repositories use (code that runs SQL needs a SQL database in every profile).
     """
 
     def __init__(self, db: DatabasePort) -> None:
@@ -25,8 +27,10 @@ class MirrorReadDatabase:
 
     def reading(self, *, isolation_level: str | None = None) -> AbstractAsyncContextManager[AsyncSession]:
         if self.db.in_transaction():
-            return self.db.transaction()
-        return self.db.transaction(isolation_level=isolation_level, read_only=True)
+            block = self.db.transaction()
+        else:
+            block = self.db.transaction(isolation_level=isolation_level, read_only=True)
+        return cast("AbstractAsyncContextManager[AsyncSession]", block)
 
     def primary(self, *, isolation_level: str | None = None) -> AbstractAsyncContextManager[AsyncSession]:
         return self.reading(isolation_level=isolation_level)

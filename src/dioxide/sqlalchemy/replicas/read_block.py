@@ -7,25 +7,56 @@ replica fails no read. ``_is_disconnect`` tells ``read()`` when a read that fail
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AbstractAsyncContextManager
-from contextvars import Token
+from contextvars import ContextVar, Token
 from types import TracebackType
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dioxide.sqlalchemy.availability import unavailability
 from dioxide.sqlalchemy.database import SQLAlchemyDatabase
-from dioxide.sqlalchemy.errors import TransactionError
+from dioxide.sqlalchemy.errors import DatabaseUnavailableError, TransactionError
+from dioxide.sqlalchemy.replicas.policy import ReplicaPolicy
 
 if TYPE_CHECKING:
     from dioxide.sqlalchemy.replicas.health import _Replica
-    from dioxide.sqlalchemy.replicas.router import ReplicaRouter
 
 Mode = Literal["auto", "primary", "replica"]
 
+
+class _Router(Protocol):
+    """What a read block needs of ``ReplicaRouter`` (a protocol, so that this module does not import the router)."""
+
+    @property
+    def primary_database(self) -> SQLAlchemyDatabase: ...
+
+    @property
+    def policy(self) -> ReplicaPolicy: ...
+
+    @property
+    def _current(self) -> ContextVar[SQLAlchemyDatabase | None]: ...
+
+    def _require_started(self) -> None: ...
+
+    def _candidates(self, mode: Mode) -> list[_Replica]: ...
+
+    def _exclude(self, replica: _Replica, reason: str) -> None: ...
+
+    def _reason(self, replica: _Replica, error: BaseException) -> str: ...
+
+
 # What a replica may raise when it is down, restarting or saturated: the read moves on to another node.
-_NODE_ERRORS: Final = (sa_exc.DBAPIError, sa_exc.DisconnectionError, sa_exc.TimeoutError, OSError, TimeoutError)
+_NODE_ERRORS: Final = (
+    sa_exc.DBAPIError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+    OSError,
+    TimeoutError,
+    DatabaseUnavailableError,
+)
 
 
 class _ReadBlock:
@@ -33,7 +64,7 @@ class _ReadBlock:
 
     __slots__ = ("_block", "_isolation_level", "_mode", "_router", "_token", "joined", "node")
 
-    def __init__(self, router: ReplicaRouter, mode: Mode, isolation_level: str | None) -> None:
+    def __init__(self, router: _Router, mode: Mode, isolation_level: str | None) -> None:
         self._router = router
         self._mode = mode
         self._isolation_level = isolation_level
@@ -97,8 +128,9 @@ class _ReadBlock:
         except _NODE_ERRORS as error:
             self._router._exclude(replica, f"refused a read: {self._router._reason(replica, error)}")
             return None
-        try:
-            await session.connection()  # check out now, so that a dead replica shows here and not in the query
+        try:  # check out now, so that a dead or hung replica shows here (within check_timeout), not in the query
+            async with asyncio.timeout(self._router.policy.check_timeout):
+                await session.connection()
         except _NODE_ERRORS as error:
             try:
                 await block.__aexit__(type(error), error, error.__traceback__)
@@ -112,16 +144,5 @@ class _ReadBlock:
 
 
 def _is_disconnect(error: BaseException) -> bool:
-    """Whether ``error`` (or what caused it) says the connection is gone, so that the read may run again."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, sa_exc.DBAPIError):
-            if seen.connection_invalidated:
-                return True
-            state = getattr(seen.orig, "sqlstate", None) or getattr(seen.orig, "pgcode", None)
-            if isinstance(state, str) and state.startswith(("08", "57P")):
-                return True
-        if isinstance(seen, OSError | sa_exc.DisconnectionError):
-            return True
-        seen = seen.__cause__
-    return False
+    """Whether ``error`` says the node is gone or hung (not merely slow or busy), so that the read may run again."""
+    return unavailability(error) in ("down", "no answer")

@@ -226,6 +226,8 @@ class ReplicaRouter:
             pool_timeout=primary.pool_timeout,
             pool_recycle=primary.pool_recycle,
             connect_timeout=min(primary.connect_timeout, self.policy.check_timeout),
+            statement_timeout=primary.statement_timeout,
+            lock_timeout=primary.lock_timeout,
             echo=primary.echo,
         )
 

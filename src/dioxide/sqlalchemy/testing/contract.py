@@ -23,7 +23,8 @@ class, provide two fixtures (usually parametrized over backends) and say how to 
         def changed(self, entity: User) -> User:        # the same entity with a non-key field changed
             return dataclasses.replace(entity, name=entity.name + " (renamed)")
 
-The tests cover the repository API (``find_by_id``, ``find_by``, ``find_one_by``, ``save``, ``delete``,
+Any ``Repository[Entity, Key]`` can be verified (the SQL repository, the fake, one of your own), inside any
+``DatabasePort``. The tests cover the API (``find_by_id``, ``find_by``, ``find_one_by``, ``save``, ``delete``,
 ``list_all``, ``list_page``, ``count``), the domain errors, and the transaction semantics the repository must
 honour: rollback, joining, savepoints, rollback-only, read-only, isolation from concurrent tasks.
 """
@@ -44,6 +45,7 @@ from dioxide.sqlalchemy.errors import (
     RollbackOnlyError,
     TransactionError,
 )
+from dioxide.sqlalchemy.ports import DatabasePort, Repository
 
 E = TypeVar("E")
 K = TypeVar("K")
@@ -86,23 +88,23 @@ class RepositoryContract(Generic[E, K]):
                 return False
         return True
 
-    async def _save_many(self, repository: Any, count: int) -> list[Any]:
+    async def _save_many(self, repository: Repository[E, K], count: int) -> list[E]:
         return [await repository.save(self.new_entity(n)) for n in range(count)]
 
     # -- the repository API --
 
-    async def test_save_assigns_a_key_and_keeps_the_fields(self, repository: Any) -> None:
+    async def test_save_assigns_a_key_and_keeps_the_fields(self, repository: Repository[E, K]) -> None:
         entity = self.new_entity(1)
         saved = await repository.save(entity)
         assert self._id(saved) is not None
         assert self._same(entity, saved)
         assert self._same(saved, await repository.find_by_id(self._id(saved)))
 
-    async def test_find_by_id_of_a_missing_key_is_none(self, repository: Any) -> None:
+    async def test_find_by_id_of_a_missing_key_is_none(self, repository: Repository[E, K]) -> None:
         saved = await repository.save(self.new_entity(1))
         assert await repository.find_by_id(self._id(saved) + 1000) is None
 
-    async def test_save_of_a_stored_entity_updates_it(self, repository: Any) -> None:
+    async def test_save_of_a_stored_entity_updates_it(self, repository: Repository[E, K]) -> None:
         saved = await repository.save(self.new_entity(1))
         updated = await repository.save(self.changed(saved))
         assert self._id(updated) == self._id(saved)
@@ -110,8 +112,8 @@ class RepositoryContract(Generic[E, K]):
         assert self._same(self.changed(saved), found)
         assert await repository.count() == 1
 
-    async def test_mutating_a_returned_entity_changes_nothing_stored(self, repository: Any) -> None:
-        saved = await repository.save(self.new_entity(1))
+    async def test_mutating_a_returned_entity_changes_nothing_stored(self, repository: Repository[E, K]) -> None:
+        saved: Any = await repository.save(self.new_entity(1))  # a dataclass instance, whatever E is
         before = await repository.find_by_id(self._id(saved))
         changed = self.changed(saved)
         for item in dataclasses.fields(saved):
@@ -119,13 +121,13 @@ class RepositoryContract(Generic[E, K]):
                 object.__setattr__(saved, item.name, getattr(changed, item.name))
         assert await repository.find_by_id(self._id(saved)) == before
 
-    async def test_delete_reports_whether_a_row_was_deleted(self, repository: Any) -> None:
+    async def test_delete_reports_whether_a_row_was_deleted(self, repository: Repository[E, K]) -> None:
         saved = await repository.save(self.new_entity(1))
         assert await repository.delete(self._id(saved)) is True
         assert await repository.find_by_id(self._id(saved)) is None
         assert await repository.delete(self._id(saved)) is False
 
-    async def test_list_all_pages_by_offset_in_key_order(self, repository: Any) -> None:
+    async def test_list_all_pages_by_offset_in_key_order(self, repository: Repository[E, K]) -> None:
         saved = await self._save_many(repository, 7)
         keys = [self._id(e) for e in saved]
         first = await repository.list_all(limit=3, offset=0)
@@ -135,7 +137,7 @@ class RepositoryContract(Generic[E, K]):
         with pytest.raises(ValueError, match="limit"):
             await repository.list_all(limit=0)
 
-    async def test_list_page_walks_every_entity_once_by_key(self, repository: Any) -> None:
+    async def test_list_page_walks_every_entity_once_by_key(self, repository: Repository[E, K]) -> None:
         saved = await self._save_many(repository, 7)
         seen, cursor, pages = [], None, 0
         while True:
@@ -148,7 +150,7 @@ class RepositoryContract(Generic[E, K]):
         assert seen == sorted(self._id(e) for e in saved)
         assert pages == 3
 
-    async def test_list_page_by_a_column_in_both_directions(self, repository: Any) -> None:
+    async def test_list_page_by_a_column_in_both_directions(self, repository: Repository[E, K]) -> None:
         field = self.order_field
         if field is None:
             pytest.skip("no order_field declared")
@@ -164,7 +166,7 @@ class RepositoryContract(Generic[E, K]):
                 cursor = page.next_cursor
             assert [self._id(e) for e in seen] == [self._id(e) for e in expected]
 
-    async def test_count_and_find_by_filter_on_columns(self, repository: Any) -> None:
+    async def test_count_and_find_by_filter_on_columns(self, repository: Repository[E, K]) -> None:
         saved = await self._save_many(repository, 4)
         assert await repository.count() == 4
         target = saved[2]
@@ -177,7 +179,7 @@ class RepositoryContract(Generic[E, K]):
         assert self._id(found) == self._id(target)
         assert await repository.find_one_by(**{self.id_field: self._id(target) + 1000}) is None
 
-    async def test_an_unknown_column_is_a_value_error_naming_it(self, repository: Any) -> None:
+    async def test_an_unknown_column_is_a_value_error_naming_it(self, repository: Repository[E, K]) -> None:
         with pytest.raises(ValueError, match="no_such_column"):
             await repository.find_by(no_such_column=1)
         with pytest.raises(ValueError, match="no_such_column"):
@@ -185,7 +187,7 @@ class RepositoryContract(Generic[E, K]):
 
     # -- domain errors --
 
-    async def test_a_duplicate_unique_value_is_a_duplicate_error(self, repository: Any) -> None:
+    async def test_a_duplicate_unique_value_is_a_duplicate_error(self, repository: Repository[E, K]) -> None:
         field = self.unique_field
         if field is None:
             pytest.skip("no unique_field declared")
@@ -197,7 +199,7 @@ class RepositoryContract(Generic[E, K]):
         assert field in str(caught.value)
         assert await repository.count() == 1
 
-    async def test_concurrent_duplicates_store_exactly_one(self, repository: Any) -> None:
+    async def test_concurrent_duplicates_store_exactly_one(self, repository: Repository[E, K]) -> None:
         field = self.unique_field
         if field is None:
             pytest.skip("no unique_field declared")
@@ -215,7 +217,9 @@ class RepositoryContract(Generic[E, K]):
 
     # -- transactions --
 
-    async def test_a_failed_transaction_leaves_nothing_behind(self, repository: Any, database: Any) -> None:
+    async def test_a_failed_transaction_leaves_nothing_behind(
+        self, repository: Repository[E, K], database: DatabasePort
+    ) -> None:
         with pytest.raises(_Boom):
             async with database.transaction():
                 await repository.save(self.new_entity(1))
@@ -223,7 +227,9 @@ class RepositoryContract(Generic[E, K]):
                 raise _Boom
         assert await repository.count() == 0
 
-    async def test_nested_transactions_join_and_commit_once(self, repository: Any, database: Any) -> None:
+    async def test_nested_transactions_join_and_commit_once(
+        self, repository: Repository[E, K], database: DatabasePort
+    ) -> None:
         async with database.transaction():
             async with database.transaction():
                 await repository.save(self.new_entity(1))
@@ -235,7 +241,9 @@ class RepositoryContract(Generic[E, K]):
         assert not database.in_transaction()
         assert await repository.count() == 2
 
-    async def test_a_swallowed_inner_failure_makes_the_outer_roll_back(self, repository: Any, database: Any) -> None:
+    async def test_a_swallowed_inner_failure_makes_the_outer_roll_back(
+        self, repository: Repository[E, K], database: DatabasePort
+    ) -> None:
         with pytest.raises(RollbackOnlyError, match="_Boom"):
             async with database.transaction():
                 await repository.save(self.new_entity(1))
@@ -246,7 +254,7 @@ class RepositoryContract(Generic[E, K]):
                     pass
         assert await repository.count() == 0
 
-    async def test_a_savepoint_rolls_back_alone(self, repository: Any, database: Any) -> None:
+    async def test_a_savepoint_rolls_back_alone(self, repository: Repository[E, K], database: DatabasePort) -> None:
         async with database.transaction():
             await repository.save(self.new_entity(1))
             with pytest.raises(_Boom):
@@ -257,7 +265,9 @@ class RepositoryContract(Generic[E, K]):
                 await repository.save(self.new_entity(3))
         assert await repository.count() == 2
 
-    async def test_a_duplicate_inside_a_savepoint_can_be_handled(self, repository: Any, database: Any) -> None:
+    async def test_a_duplicate_inside_a_savepoint_can_be_handled(
+        self, repository: Repository[E, K], database: DatabasePort
+    ) -> None:
         field = self.unique_field
         if field is None:
             pytest.skip("no unique_field declared")
@@ -270,7 +280,9 @@ class RepositoryContract(Generic[E, K]):
             await repository.save(self.new_entity(3))
         assert await repository.count() == 2
 
-    async def test_a_read_only_transaction_refuses_writes(self, repository: Any, database: Any) -> None:
+    async def test_a_read_only_transaction_refuses_writes(
+        self, repository: Repository[E, K], database: DatabasePort
+    ) -> None:
         await repository.save(self.new_entity(1))
         async with database.transaction(read_only=True):
             assert await repository.count() == 1
@@ -279,7 +291,9 @@ class RepositoryContract(Generic[E, K]):
                 await repository.save(self.new_entity(2))
         assert await repository.count() == 1
 
-    async def test_a_task_started_inside_a_transaction_cannot_use_it(self, repository: Any, database: Any) -> None:
+    async def test_a_task_started_inside_a_transaction_cannot_use_it(
+        self, repository: Repository[E, K], database: DatabasePort
+    ) -> None:
         async with database.transaction():
             await repository.save(self.new_entity(1))
             with pytest.raises(TransactionError, match="belongs to task"):

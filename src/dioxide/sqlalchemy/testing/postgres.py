@@ -1,12 +1,14 @@
 """Throw-away PostgreSQL databases for test runs: created under a random name, dropped at the end.
 
 Only the database created here is ever dropped (``DROP DATABASE ... WITH (FORCE)`` ends the sessions still
-connected to it, which a failed test may leave behind).
+connected to it, which a failed test may leave behind). Names outside ``[A-Za-z0-9_]`` are refused: the
+statements are built from them, and ``drop_database('.../victim"--x')`` must not drop ``victim``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +19,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 DEFAULT_ADMIN_URL: Final = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+_IDENTIFIER: Final = re.compile(r"[A-Za-z0-9_]+")
+_MAX_IDENTIFIER: Final = 63  # PostgreSQL truncates longer names: the dropped database would not be the one named
 
 
 async def postgres_reachable(admin_url: str | URL = DEFAULT_ADMIN_URL, *, within: float = 3.0) -> bool:
@@ -34,7 +38,7 @@ async def postgres_reachable(admin_url: str | URL = DEFAULT_ADMIN_URL, *, within
 
 async def create_database(admin_url: str | URL = DEFAULT_ADMIN_URL, *, prefix: str = "dioxide_t_") -> URL:
     """Create a database named ``prefix`` + random hex; returns its URL (same server and user)."""
-    name = f"{prefix}{secrets.token_hex(6)}"
+    name = _safe_name(f"{prefix}{secrets.token_hex(6)}", "prefix")
     await _run_autocommit(admin_url, f'CREATE DATABASE "{name}"')
     return make_url(admin_url).set(database=name)
 
@@ -44,7 +48,17 @@ async def drop_database(url: str | URL, admin_url: str | URL = DEFAULT_ADMIN_URL
     name = make_url(url).database
     if not name:
         raise ValueError("the URL names no database to drop")
-    await _run_autocommit(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await _run_autocommit(admin_url, f'DROP DATABASE IF EXISTS "{_safe_name(name, "database name")}" WITH (FORCE)')
+
+
+def _safe_name(name: str, what: str) -> str:
+    """``name`` if it is a plain identifier; the SQL above is built from it, so anything else is refused."""
+    if not _IDENTIFIER.fullmatch(name) or len(name) > _MAX_IDENTIFIER:
+        raise ValueError(
+            f"refusing the {what} {name!r}: test databases are named with letters, digits and '_' only, at most "
+            f"{_MAX_IDENTIFIER} characters"
+        )
+    return name
 
 
 @asynccontextmanager

@@ -3,7 +3,8 @@
 Statements are counted through SQLAlchemy's ``before_cursor_execute`` event, and only those issued from the
 block's own asyncio context (and tasks started inside it), so concurrent tests on the same engine do not
 disturb the count. Transaction control (BEGIN, COMMIT, SAVEPOINT, SET TRANSACTION...) is left out unless
-asked for: it varies by driver and is not what N+1 is about.
+asked for: it varies by driver and is not what N+1 is about. On a ``FakeDatabase`` each repository operation
+counts as one statement (``"find_by_id users"``), so the same assertion runs in both profiles.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dioxide.sqlalchemy.database import SQLAlchemyDatabase
+from dioxide.sqlalchemy.fakes.database import FakeDatabase
+from dioxide.sqlalchemy.ports import DatabasePort
 
 _CONTROL_PREFIXES = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET TRANSACTION", "PRAGMA QUERY_ONLY")
 _active: ContextVar[tuple[QueryLog, ...]] = ContextVar("dioxide.sqlalchemy.query_logs", default=())
@@ -41,30 +44,52 @@ class QueryLog:
 
 @contextmanager
 def count_queries(
-    target: SQLAlchemyDatabase | AsyncEngine, *, include_transaction_control: bool = False
+    target: DatabasePort | AsyncEngine, *, include_transaction_control: bool = False
 ) -> Iterator[QueryLog]:
     """``with count_queries(db) as log: ...`` then inspect ``log.count`` and ``log.statements``."""
-    engine = (target.engine if isinstance(target, SQLAlchemyDatabase) else target).sync_engine
     log = QueryLog()
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def record(statement: str) -> None:
         if log not in _active.get():
             return
         if not include_transaction_control and statement.lstrip().upper().startswith(_CONTROL_PREFIXES):
             return
         log.statements.append(statement)
 
+    def on_cursor(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        record(statement)
+
     token = _active.set((*_active.get(), log))
-    event.listen(engine, "before_cursor_execute", record)
+    if isinstance(target, FakeDatabase):
+        target.query_listeners.append(record)
+        try:
+            yield log
+        finally:
+            target.query_listeners.remove(record)
+            _active.reset(token)
+        return
+    engine = _engine(target).sync_engine
+    event.listen(engine, "before_cursor_execute", on_cursor)
     try:
         yield log
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        event.remove(engine, "before_cursor_execute", on_cursor)
         _active.reset(token)
 
 
+def _engine(target: DatabasePort | AsyncEngine) -> AsyncEngine:
+    if isinstance(target, AsyncEngine):
+        return target
+    if isinstance(target, SQLAlchemyDatabase):
+        return target.engine
+    raise TypeError(
+        f"count_queries() counts the statements of a SQLAlchemyDatabase, an AsyncEngine or a FakeDatabase, got "
+        f"{type(target).__name__}"
+    )
+
+
 @contextmanager
-def assert_max_queries(target: SQLAlchemyDatabase | AsyncEngine, expected: int) -> Iterator[QueryLog]:
+def assert_max_queries(target: DatabasePort | AsyncEngine, expected: int) -> Iterator[QueryLog]:
     """Fail (``AssertionError`` listing the statements) when the block sends more than ``expected``."""
     with count_queries(target) as log:
         yield log
