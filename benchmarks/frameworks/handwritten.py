@@ -1,10 +1,11 @@
 """Hand-written code: the baseline every ratio is taken against (standard library only)."""
 
+import threading
 from types import SimpleNamespace
 from typing import Any
 
-from _model import make_chain
-from _timing import AsyncBench, SyncBench, main
+from _model import Graph, make_chain
+from _timing import AsyncBench, SyncBench, Workloads, main
 
 
 def singleton() -> SyncBench:
@@ -65,6 +66,31 @@ def request_scope_async() -> AsyncBench:
     return scoped
 
 
+def startup(graph: Graph) -> tuple[object, Any]:
+    """What wiring by hand costs at run time: each object built once, after its dependencies."""
+    classes, instances = graph.classes, [None] * len(graph.classes)
+    for i in graph.leaves_first():
+        instances[i] = classes[i](*instances[2 * i + 1 : 2 * i + 1 + len(graph.params[i])])
+    return instances, instances[0]
+
+
+def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
+    """A lazily built singleton, made thread-safe by hand: a lock, checked again once held."""
+    holder = SimpleNamespace(service=None)
+    lock = threading.Lock()
+
+    def get() -> Any:
+        service = holder.service
+        if service is None:
+            with lock:
+                service = holder.service
+                if service is None:
+                    service = holder.service = a_cls(b_cls(c_cls()))
+        return service
+
+    return get
+
+
 if __name__ == "__main__":
     main(
         "hand-written",
@@ -76,4 +102,5 @@ if __name__ == "__main__":
             "request_scope": request_scope,
             "request_scope_async": request_scope_async,
         },
+        Workloads(startup=startup, threads=threads),
     )
