@@ -10,9 +10,11 @@ import json
 import platform
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PIP_TIMEOUT = 900
+BUILDERS = 4  # pip installs mostly wait on the network: build a few venvs at once
 
 
 def log(message: str) -> None:
@@ -68,6 +70,23 @@ def ensure_env(env: Path, requirements: list[str], creator: Path) -> Path:
         raise RuntimeError(f"pip install {' '.join(requirements)} failed: {tail(chr(10).join(errors) or output)}")
     stamp.write_text(wanted)
     return python
+
+
+def ensure_envs(jobs: dict[str, tuple[Path, list[str]]], creator: Path) -> dict[str, Path | str]:
+    """:func:`ensure_env` for each ``name: (env, requirements)``, a few at once: each name's python, or why not."""
+    built: dict[str, Path | str] = {}
+
+    def build(name: str) -> None:
+        env, requirements = jobs[name]
+        try:
+            built[name] = ensure_env(env, requirements, creator)
+        except Exception as exc:
+            built[name] = f"install failed: {exc}"
+            log(f"[env] {name}: {built[name]}")
+
+    with ThreadPoolExecutor(max_workers=BUILDERS) as pool:
+        list(pool.map(build, jobs))
+    return built
 
 
 def cpu_model() -> str:

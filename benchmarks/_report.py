@@ -100,8 +100,8 @@ def tables(columns: list[Column]) -> tuple[str, Notes]:
     return "\n\n".join(out), notes
 
 
-def not_fastest(columns: list[Column]) -> list[str]:
-    """One line per figure where a peer beats dioxide, with by how much."""
+def not_first(columns: list[Column]) -> list[str]:
+    """One line per figure where a peer does better than dioxide, with by how much."""
     ours = next((c for c in columns if c.name == OURS), None)
     if ours is None:
         return []
@@ -122,7 +122,7 @@ def not_fastest(columns: list[Column]) -> list[str]:
             )
             out.append(
                 f"- {heading} (`{scenario}`): dioxide {fmt_value(scenario, mine)}, "
-                f"{mine / faster[0][0]:.2f}x the fastest; ahead of it: {ahead}."
+                f"{mine / faster[0][0]:.2f}x the best; ahead of it: {ahead}."
             )
     return out
 
@@ -164,7 +164,7 @@ def machine_facts(columns: list[Column], quick: bool) -> list[str]:
 
 
 def document(columns: list[Column], *, quick: bool, command: str) -> str:
-    """The whole results text: facts, tables, notes, and where dioxide is not the fastest."""
+    """The whole results text: facts, tables, notes, and where dioxide is not first."""
     body, notes = tables(columns)
     text = [
         f"Produced by `{command}`. In parentheses, the ratio to hand-written code measured in the same run;",
@@ -187,7 +187,7 @@ def document(columns: list[Column], *, quick: bool, command: str) -> str:
         extra.append(spread)
     if extra:
         text += [*extra, ""]
-    behind = not_fastest(columns)
-    text += ["Where dioxide is not the fastest framework in this run:", ""]
+    behind = not_first(columns)
+    text += ["Where dioxide is not the first framework in this run (lower is better everywhere):", ""]
     text += [*(behind or ["- nowhere: it is first on every figure."]), ""]
     return "\n".join(text)

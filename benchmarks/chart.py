@@ -18,8 +18,8 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
-from _results import HEADINGS, MEMORY, RESOLUTION, STARTUP  # noqa: E402  (next to this script)
+import matplotlib.pyplot as plt
+from _results import HEADINGS, MEMORY, RESOLUTION, STARTUP
 
 PANEL_COLUMNS = 4
 OURS, OURS_COLOR, OTHER_COLOR = "dioxide", "#d9480f", "#868e96"

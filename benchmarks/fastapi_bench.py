@@ -28,7 +28,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _envs import cpu_model, ensure_env, log, read_peers, tail  # next to this script
+from _envs import cpu_model, ensure_envs, log, read_peers, tail  # next to this script
+from _readme import replace_section
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -36,6 +37,8 @@ APPS_DIR = BENCH_DIR / "fastapi"
 ENVS_DIR = BENCH_DIR / ".envs"
 PEERS_FILE = APPS_DIR / "peers.txt"
 PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
+RESULTS_FILE = BENCH_DIR / "results" / "fastapi.md"
+README_FILE = BENCH_DIR / "README.md"
 PINNED = ("fastapi", "starlette", "pydantic")  # taken from the project's venv, for every peer venv
 MODULE_TIMEOUT = 600
 
@@ -228,15 +231,14 @@ def main() -> int:
         return 2
     if only:
         modules = [m for m in modules if m.name in only]
-    for module in modules:
-        if module.requirements is not None:
-            try:
-                pinned = [f"{package}=={facts_[package]}" for package in PINNED]
-                env = ENVS_DIR / f"fastapi-{module.name}"
-                module.python = ensure_env(env, [*module.requirements, *pinned], PROJECT_PYTHON)
-            except Exception as exc:
-                module.failure = f"install failed: {exc}"
-                log(f"[env] {module.name}: {module.failure}")
+    pinned = [f"{package}=={facts_[package]}" for package in PINNED]
+    jobs = {m.name: (ENVS_DIR / f"fastapi-{m.name}", [*m.requirements, *pinned]) for m in modules if m.requirements}
+    for name, built in ensure_envs(jobs, PROJECT_PYTHON).items():
+        module = next(m for m in modules if m.name == name)
+        if isinstance(built, Path):
+            module.python = built
+        else:
+            module.failure = built
 
     rounds = args.rounds or (1 if args.quick else 2)
     for number in range(1, rounds + 1):
@@ -251,12 +253,22 @@ def main() -> int:
             columns += [Column("dioxide `Inject`", module, "Inject"), Column("dioxide `@inject`", module, "@inject")]
         else:
             columns.append(Column(LABELS.get(module.name, module.name.replace("_", "-")), module, module.name))
-    print("Added µs per request over the hand-written endpoint of the same process (µs per request in parentheses)\n")
-    print("\n".join(facts(modules, facts_, rounds)) + "\n")
-    print(tables(columns, modules))
+    text = [
+        "Added µs per request over the hand-written endpoint of the same process (µs per request in parentheses).",
+        "",
+        *facts(modules, facts_, rounds),
+        "",
+        tables(columns, modules),
+    ]
     extra = notes(modules)
     if extra:
-        print("\n" + "\n".join(extra))
+        text += ["", *extra]
+    print("\n".join(text))
+    if not only and not args.quick:
+        RESULTS_FILE.write_text("# FastAPI benchmark results\n\n" + "\n".join(text) + "\n")
+        log(f"wrote {RESULTS_FILE.relative_to(REPO)}")
+        if replace_section(README_FILE, "fastapi", "\n".join(text)):
+            log(f"updated the FastAPI section of {README_FILE.relative_to(REPO)}")
     log(f"total {time.perf_counter() - started:.1f} s")
     return 0
 

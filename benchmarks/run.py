@@ -21,7 +21,6 @@ import os
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ README_FILE = BENCH_DIR / "README.md"
 PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
 
 sys.path.insert(0, str(FRAMEWORKS_DIR))
-from _envs import ensure_env, log, read_peers, tail  # noqa: E402  (next to this script)
+from _envs import ensure_envs, log, read_peers, tail  # noqa: E402  (next to this script)
 from _readme import replace_section  # noqa: E402
 from _report import document  # noqa: E402
 from _results import Column  # noqa: E402
@@ -48,7 +47,6 @@ CHART_REQUIREMENTS = ["matplotlib==3.11.2"]
 # Peers measured by another peer's module (dioxide 2.1.0 runs the module of our dioxide: same public API).
 MODULES = {"dioxide_2_1": "dioxide"}
 LABELS = {"dioxide_2_1": "dioxide 2.1"}
-ENV_BUILDERS = 4  # pip installs are mostly waiting on the network: build a few venvs at once
 
 
 def module_path(name: str) -> Path:
@@ -75,7 +73,7 @@ def run_module(column: Column, scenarios: list[str], *, quick: bool) -> dict[str
         return f"timed out after {MODULE_TIMEOUT} s"
     finally:
         column.seconds += time.perf_counter() - start
-    report = None
+    report: dict[str, Any] | None = None
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("{"):
             try:
@@ -95,8 +93,11 @@ def run_module(column: Column, scenarios: list[str], *, quick: bool) -> dict[str
     return report
 
 
-def run_round(column: Column, scenarios: list[str], *, quick: bool) -> None:
-    """The timed scenarios in one process, then each memory figure in a fresh process of its own."""
+def run_round(column: Column, scenarios: list[str], *, quick: bool, memory: bool) -> None:
+    """The timed scenarios in one process, then each memory figure in a fresh process of its own.
+
+    Memory figures repeat to within a few KiB from one process to the next: ``memory=False`` skips them.
+    """
     timed = [s for s in scenarios if s not in MEMORY_WORKLOADS]
     reports = []
     if timed:
@@ -105,29 +106,18 @@ def run_round(column: Column, scenarios: list[str], *, quick: bool) -> None:
             column.fail(report)
             return
         reports.append(report)
-    for scenario in (s for s in scenarios if s in MEMORY_WORKLOADS):
+    for scenario in (s for s in scenarios if memory and s in MEMORY_WORKLOADS):
         report = run_module(column, [scenario], quick=quick)
         reports.append({"errors": {scenario: report}} if isinstance(report, str) else report)
     column.add_round(reports)
 
 
 def build_envs(columns: list[Column], chart: bool, creator: Path) -> Path | None:
-    """Build (or reuse) every peer's venv, and the chart's, a few at once; return the chart's python."""
+    """Build (or reuse) every peer's venv, and the chart's; return the chart's python."""
     jobs = {c.name: (ENVS_DIR / c.name, c.requirements) for c in columns if c.requirements and c.failure is None}
     if chart:
         jobs["chart"] = (ENVS_DIR / "chart", CHART_REQUIREMENTS)
-    pythons: dict[str, Path | str] = {}
-
-    def build(name: str) -> None:
-        env, requirements = jobs[name]
-        try:
-            pythons[name] = ensure_env(env, list(requirements or []), creator)
-        except Exception as exc:
-            pythons[name] = f"install failed: {exc}"
-            log(f"[env] {name}: {pythons[name]}")
-
-    with ThreadPoolExecutor(max_workers=ENV_BUILDERS) as pool:
-        list(pool.map(build, jobs))
+    pythons = ensure_envs(jobs, creator)
     for column in columns:
         result = pythons.get(column.name)
         if isinstance(result, Path):
@@ -219,7 +209,7 @@ def main() -> int:
             if column.failure is not None:
                 continue
             log(f"[run {round_number}/{rounds}] {column.label} ...")
-            run_round(column, scenarios, quick=args.quick)
+            run_round(column, scenarios, quick=args.quick, memory=round_number == 1)
             status = "failed: " + column.failure if column.failure else f"done ({column.seconds:.1f} s so far)"
             log(f"[run {round_number}/{rounds}] {column.label} {status}")
 

@@ -12,9 +12,7 @@ from _timing import AsyncBench, NotApplicable, SyncBench, Workloads, check_cache
 from dioxide import Container, Scope, _clear_registry, service
 
 
-def _scanned(
-    scope: Scope | None, extra: int = 0, chain: tuple[type[Any], ...] | None = None
-) -> tuple[Any, type[Any]]:
+def _scanned(scope: Scope | None, extra: int = 0, chain: tuple[type[Any], ...] | None = None) -> tuple[Any, type[Any]]:
     """Register fresh A, B, C (and ``extra`` unrelated services) in an emptied registry and scan.
 
     Clearing first keeps one scenario's classes out of the next scenario's container.

@@ -1,6 +1,5 @@
 """Hand-written code: the baseline every ratio is taken against (standard library only)."""
 
-import threading
 from types import SimpleNamespace
 from typing import Any
 
@@ -75,20 +74,9 @@ def startup(graph: Graph) -> tuple[object, Any]:
 
 
 def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
-    """A lazily built singleton, made thread-safe by hand: a lock, checked again once held."""
-    holder = SimpleNamespace(service=None)
-    lock = threading.Lock()
-
-    def get() -> Any:
-        service = holder.service
-        if service is None:
-            with lock:
-                service = holder.service
-                if service is None:
-                    service = holder.service = a_cls(b_cls(c_cls()))
-        return service
-
-    return get
+    """By hand, a singleton is built at startup, before any thread exists: there is nothing to race."""
+    holder = SimpleNamespace(service=a_cls(b_cls(c_cls())))
+    return lambda: holder.service
 
 
 if __name__ == "__main__":
