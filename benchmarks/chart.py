@@ -59,7 +59,7 @@ def _panel(axis: Any, columns: list[dict[str, Any]], scenario: str, title: str) 
     axis.set_xlim(min([*measured, 1.0]) * 0.8 if measured else 0.8, right)
     axis.axvline(1.0, color="black", linewidth=0.8)
     axis.set_yticks(list(positions), labels, fontsize=8)
-    axis.invert_yaxis()
+    axis.set_ylim(len(peers) - 0.4, -0.6)  # first framework on top
     axis.set_title(title, fontsize=9)
     axis.tick_params(axis="x", labelsize=7)
     axis.grid(axis="x", which="major", linewidth=0.3)

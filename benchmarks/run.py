@@ -8,8 +8,9 @@ own venv under ``benchmarks/.envs/<name>/``, created (or rebuilt when its pinned
 demand. Every framework module prints its results as JSON; this script turns them into figures and ratios
 to hand-written code, prints the tables, and (for a run without ``--only``) writes them to
 ``benchmarks/results/latest.md`` with the facts of the machine, the figures to ``results/latest.json``
-and the chart of the ratios to ``results/ratios.png``; a full run (without ``--quick``) also puts the
-tables in the "Latest results" section of ``benchmarks/README.md``.
+and the chart of the ratios to ``results/ratios.png``, and puts the tables in the "Latest results"
+section of ``benchmarks/README.md``. A ``--quick`` run writes ``results/quick.*`` instead (git-ignored)
+and leaves the README alone.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ FRAMEWORKS_DIR = BENCH_DIR / "frameworks"
 ENVS_DIR = BENCH_DIR / ".envs"
 PEERS_FILE = BENCH_DIR / "peers.txt"
 RESULTS_DIR = BENCH_DIR / "results"
-RESULTS_FILE, RESULTS_JSON, CHART_FILE = (RESULTS_DIR / n for n in ("latest.md", "latest.json", "ratios.png"))
+# A full run writes latest.*; a quick one quick.* (git-ignored), so the page never mixes the two.
+OUTPUTS = {False: ("latest.md", "latest.json", "ratios.png"), True: ("quick.md", "quick.json", "quick.png")}
 README_FILE = BENCH_DIR / "README.md"
 PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
 
@@ -128,16 +130,16 @@ def build_envs(columns: list[Column], chart: bool, creator: Path) -> Path | None
     return chart_python if isinstance(chart_python, Path) else None
 
 
-def draw_chart(python: Path | None) -> None:
+def draw_chart(python: Path | None, figures: Path, chart: Path) -> None:
     if python is None:
         log("no chart: its venv could not be built")
         return
-    command = [str(python), str(BENCH_DIR / "chart.py"), str(RESULTS_JSON), str(CHART_FILE)]
+    command = [str(python), str(BENCH_DIR / "chart.py"), str(figures), str(chart)]
     proc = subprocess.run(command, capture_output=True, text=True, timeout=MODULE_TIMEOUT, check=False)
     if proc.returncode != 0:
         log(f"chart failed:\n{tail(proc.stderr or proc.stdout, 20)}")
     else:
-        log(f"wrote {CHART_FILE.relative_to(REPO)}")
+        log(f"wrote {chart.relative_to(REPO)}")
 
 
 # --------------------------------------------------------------------------------------------- main
@@ -162,7 +164,7 @@ def parse_args() -> argparse.Namespace:
         help="restrict to these frameworks and/or scenarios (comma-separated, repeatable); "
         "hand-written always runs. Such a run prints its tables but writes no file",
     )
-    parser.add_argument("--no-chart", action="store_true", help="do not draw results/ratios.png")
+    parser.add_argument("--no-chart", action="store_true", help="do not draw the chart")
     return parser.parse_args()
 
 
@@ -222,13 +224,14 @@ def main() -> int:
     print(text)
     if not only:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        RESULTS_FILE.write_text(f"# Benchmark results\n\n{text}")
+        markdown, figures, picture = (RESULTS_DIR / name for name in OUTPUTS[args.quick])
+        markdown.write_text(f"# Benchmark results\n\n{text}")
         date = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-        figures = {"quick": args.quick, "date": date, "columns": [c.as_json() for c in columns]}
-        RESULTS_JSON.write_text(json.dumps(figures, indent=1) + "\n")
-        log(f"wrote {RESULTS_FILE.relative_to(REPO)} and {RESULTS_JSON.relative_to(REPO)}")
+        data = {"quick": args.quick, "date": date, "columns": [c.as_json() for c in columns]}
+        figures.write_text(json.dumps(data, indent=1) + "\n")
+        log(f"wrote {markdown.relative_to(REPO)} and {figures.relative_to(REPO)}")
         if chart:
-            draw_chart(chart_python)
+            draw_chart(chart_python, figures, picture)
         if not args.quick and replace_section(README_FILE, "results", text):
             log(f"updated the results section of {README_FILE.relative_to(REPO)}")
     log(f"total {time.perf_counter() - started:.1f} s")
