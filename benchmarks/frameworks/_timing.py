@@ -5,8 +5,9 @@ callable, the harness calls it in a tight loop, and reports the best of several 
 The loop and the call to the zero-arg callable cost the same in every column, so they are included in
 every figure, hand-written code included.
 
-A framework module calls :func:`main` with its setup functions (and the ``startup`` and ``threads``
-functions of the workloads in ``_startup.py`` and ``_threads.py``) and prints one JSON object on stdout:
+A framework module defines its setup functions (and the ``startup`` and ``threads`` functions of the
+workloads in ``_startup.py`` and ``_threads.py``) and calls ``main("label", "dist", globals())``, which
+prints one JSON object on stdout:
 
     {"framework": "...", "version": "...", "results": {scenario: figure}, "errors": {scenario: "..."},
      "not_applicable": {scenario: "why"}, "warnings": {scenario: "..."}}
@@ -26,7 +27,7 @@ import platform
 import sys
 import time
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,12 +230,15 @@ def run_scenarios(setups: dict[str, Setup], workloads: Workloads, *, only: set[s
     return report
 
 
-def main(
-    framework: str,
-    dist: str | None,
-    setups: dict[str, Setup],
-    workloads: Workloads | None = None,
-) -> None:
+def main(framework: str, dist: str | None, namespace: Mapping[str, Any]) -> None:
+    """Measure what the calling module defines and print the JSON report.
+
+    ``namespace`` is the module's ``globals()``: a setup function named after each scenario of
+    ``SCENARIOS`` (it returns the zero-arg callable, or raises :class:`NotApplicable`), and ``startup``,
+    ``threads`` and, for a framework with a global registry, ``reset`` (see ``Workloads``).
+    """
+    setups = {scenario: namespace[scenario] for scenario in SCENARIOS if scenario in namespace}
+    workloads = Workloads(namespace.get("startup"), namespace.get("threads"), namespace.get("reset"))
     parser = argparse.ArgumentParser(description=f"Benchmark scenarios for {framework}.")
     parser.add_argument("--quick", action="store_true", help="shorter runs and fewer repeats")
     parser.add_argument(
@@ -244,7 +248,7 @@ def main(
     )
     args = parser.parse_args()
     only = {s for s in args.scenarios.split(",") if s} or set(ALL_SCENARIOS) - set(MEMORY_WORKLOADS)
-    report = run_scenarios(setups, workloads or Workloads(), only=only, quick=args.quick)
+    report = run_scenarios(setups, workloads, only=only, quick=args.quick)
     target, repeats = (QUICK_TARGET_SECONDS, QUICK_REPEATS) if args.quick else (TARGET_SECONDS, REPEATS)
     document = {
         "framework": framework,

@@ -7,7 +7,7 @@ also has. Where 2.1.0 lacks a feature, the scenario says so.
 from typing import Any
 
 from _model import Graph, make_chain, make_extra_classes
-from _timing import AsyncBench, NotApplicable, SyncBench, Workloads, check_cached_in_scope, main
+from _timing import AsyncBench, NotApplicable, SyncBench, check_cached_in_scope, main
 
 from dioxide import Container, Scope, _clear_registry, service
 
@@ -84,16 +84,8 @@ def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
     return lambda: container.resolve(a_cls)
 
 
+reset = _clear_registry  # the global registry, emptied (untimed) before each startup
+
+
 if __name__ == "__main__":
-    main(
-        "dioxide",
-        "dioxide",
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain_1000,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-        Workloads(startup=startup, threads=threads, reset=_clear_registry),
-    )
+    main("dioxide", "dioxide", globals())

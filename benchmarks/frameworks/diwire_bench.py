@@ -14,7 +14,7 @@ request scope costs about ten times more.
 from typing import Any
 
 from _model import Graph, make_chain, make_extra_classes
-from _timing import AsyncBench, SyncBench, Workloads, check_cached_in_scope, main
+from _timing import AsyncBench, SyncBench, check_cached_in_scope, main
 from diwire import Container, DependencyRegistrationPolicy, Lifetime, LockMode, MissingPolicy, Scope
 
 
@@ -95,15 +95,4 @@ def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
 
 
 if __name__ == "__main__":
-    main(
-        "diwire",
-        "diwire",
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain_1000,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-        Workloads(startup=startup, threads=threads),
-    )
+    main("diwire", "diwire", globals())

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from _model import Graph, make_chain
-from _timing import AsyncBench, SyncBench, Workloads, main
+from _timing import AsyncBench, SyncBench, main
 
 
 def singleton() -> SyncBench:
@@ -80,15 +80,4 @@ def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
 
 
 if __name__ == "__main__":
-    main(
-        "hand-written",
-        None,
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain_1000,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-        Workloads(startup=startup, threads=threads),
-    )
+    main("hand-written", None, globals())

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from _model import Graph, make_chain, make_extra_classes
-from _timing import NotApplicable, SyncBench, Workloads, check_cached_in_scope, main
+from _timing import NotApplicable, SyncBench, check_cached_in_scope, main
 from lagom import Container, Singleton
 
 
@@ -80,15 +80,4 @@ def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
 
 
 if __name__ == "__main__":
-    main(
-        "lagom",
-        "lagom",
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain_1000,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-        Workloads(startup=startup, threads=threads),
-    )
+    main("lagom", "lagom", globals())

@@ -7,7 +7,7 @@ has no async scope API, so ``request_scope_async`` is n/a.
 from typing import Any
 
 from _model import Graph, make_chain, make_extra_classes
-from _timing import NotApplicable, SyncBench, Workloads, check_cached_in_scope, main
+from _timing import NotApplicable, SyncBench, check_cached_in_scope, main
 from rodi import Container
 
 
@@ -73,15 +73,4 @@ def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
 
 
 if __name__ == "__main__":
-    main(
-        "rodi",
-        "rodi",
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain_1000,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-        Workloads(startup=startup, threads=threads),
-    )
+    main("rodi", "rodi", globals())

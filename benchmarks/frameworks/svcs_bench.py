@@ -11,7 +11,7 @@ from typing import Any
 
 import svcs
 from _model import Graph, make_chain
-from _timing import AsyncBench, NotApplicable, SyncBench, Workloads, check_cached_in_scope, main
+from _timing import AsyncBench, NotApplicable, SyncBench, check_cached_in_scope, main
 
 
 def _registry(chain: tuple[type[Any], ...] | None = None) -> tuple[svcs.Registry, type[Any]]:
@@ -69,16 +69,8 @@ def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
     return lambda: container.get(a_cls)
 
 
+factory_chain_1000 = factory_chain
+
+
 if __name__ == "__main__":
-    main(
-        "svcs",
-        "svcs",
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-        Workloads(startup=startup, threads=threads),
-    )
+    main("svcs", "svcs", globals())

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import wireup
 from _model import Graph, make_chain, make_extra_classes
-from _timing import AsyncBench, SyncBench, Workloads, check_cached_in_scope, main
+from _timing import AsyncBench, SyncBench, check_cached_in_scope, main
 
 Lifetime = Literal["singleton", "scoped", "transient"]
 
@@ -84,15 +84,4 @@ def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
 
 
 if __name__ == "__main__":
-    main(
-        "wireup",
-        "wireup",
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain_1000,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-        Workloads(startup=startup, threads=threads),
-    )
+    main("wireup", "wireup", globals())
