@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
     if not text.strip():
         print(f"{source} is empty: the README keeps its {name} section", file=sys.stderr)
         return 1
-    if not replace_section(README, name, f"{run_facts()}\n{text}"):
+    if not replace_section(README, name, f"{run_facts()}\n{text.strip()}"):
         print(f"{README} has no {name} section", file=sys.stderr)
         return 1
     print(f"updated the {name} section of {README.name}", file=sys.stderr)
