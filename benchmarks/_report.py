@@ -100,11 +100,11 @@ def tables(columns: list[Column]) -> tuple[str, Notes]:
     return "\n\n".join(out), notes
 
 
-def not_first(columns: list[Column]) -> list[str]:
-    """One line per figure where a peer does better than dioxide, with by how much."""
+def not_first(columns: list[Column]) -> list[str] | None:
+    """One line per figure where a peer does better than dioxide, with by how much (None without dioxide)."""
     ours = next((c for c in columns if c.name == OURS), None)
-    if ours is None:
-        return []
+    if ours is None or not ours.results:
+        return None
     out = []
     for scenario, heading in HEADINGS.items():
         if scenario not in ours.results:
@@ -140,12 +140,12 @@ def largest_spread(columns: list[Column]) -> str:
     if worst is None:
         return ""
     return (
-        f"- Largest difference between two rounds of one figure: {worst[0]:.0%} ({worst[1]}); "
-        "the tables keep each figure's best round."
+        f"- Largest difference between two measurements of one figure: {worst[0]:.0%} ({worst[1]}); "
+        "the tables keep each figure's best."
     )
 
 
-def machine_facts(columns: list[Column], quick: bool) -> list[str]:
+def machine_facts(columns: list[Column], quick: bool, rounds: int) -> list[str]:
     versions = ", ".join(f"{c.label} {c.version or 'n/a'}" for c in columns[1:])
     measured = next((c for c in columns if c.results), columns[0])
     pythons = ", ".join(sorted({c.python_version for c in columns if c.python_version})) or "n/a"
@@ -158,19 +158,20 @@ def machine_facts(columns: list[Column], quick: bool) -> list[str]:
         f"- Frameworks: {versions}",
         f"- Method: {mode} run, resolution figures the best of {measured.repeats} repeats of "
         f"~{measured.target_seconds:g} s each, "
-        + (f"best of {len(measured.rounds)} rounds" if len(measured.rounds) > 1 else "one round"),
+        + (f"best of {rounds} rounds" if rounds > 1 else "one round")
+        + " (hand-written code at both ends of each round)",
         f"- Load average at the end (1, 5, 15 min): {load}",
     ]
 
 
-def document(columns: list[Column], *, quick: bool, command: str) -> str:
+def document(columns: list[Column], *, quick: bool, rounds: int, command: str) -> str:
     """The whole results text: facts, tables, notes, and where dioxide is not first."""
     body, notes = tables(columns)
     text = [
         f"Produced by `{command}`. In parentheses, the ratio to hand-written code measured in the same run;",
         "in bold, the best framework of each column.",
         "",
-        *machine_facts(columns, quick),
+        *machine_facts(columns, quick, rounds),
         "",
         body,
         "",
@@ -188,6 +189,7 @@ def document(columns: list[Column], *, quick: bool, command: str) -> str:
     if extra:
         text += [*extra, ""]
     behind = not_first(columns)
-    text += ["Where dioxide is not the first framework in this run (lower is better everywhere):", ""]
-    text += [*(behind or ["- nowhere: it is first on every figure."]), ""]
+    if behind is not None:
+        text += ["Where dioxide is not the first framework in this run (lower is better everywhere):", ""]
+        text += [*(behind or ["- nowhere: it is first on every figure."]), ""]
     return "\n".join(text)

@@ -14,6 +14,8 @@ baselines and the framework's variants in the same process with the same harness
 framework's figures are compared with the baselines of its own process. Scenarios: an endpoint receiving
 one singleton, three singletons, and a request-scoped ``A(B(C()))`` chain. ``--rounds N`` runs every column
 N times (default 2, or 1 with ``--quick``), alternating the order, and keeps each figure's best round.
+A run without ``--quick`` or ``--only`` writes its tables to ``benchmarks/results/fastapi.md`` and to the
+FastAPI section of ``benchmarks/README.md``.
 """
 
 from __future__ import annotations

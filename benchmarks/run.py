@@ -204,23 +204,26 @@ def main() -> int:
     chart_python = build_envs(columns, chart, project_python or Path(sys.executable))
 
     rounds = args.rounds or (1 if args.quick else 2)
+    baseline, peers = columns[0], columns[1:]
     for round_number in range(1, rounds + 1):
-        # Alternate the order, so no framework always runs first or last in a round.
-        order = columns if round_number % 2 else list(reversed(columns))
-        for column in order:
+        # Alternate the order, so no framework always runs first or last in a round. Every ratio divides by
+        # the hand-written figures: they are measured at both ends of each round, so that one burst of load
+        # on the machine cannot spoil them all.
+        order = [baseline, *(peers if round_number % 2 else reversed(peers)), baseline]
+        for position, column in enumerate(order):
             if column.failure is not None:
                 continue
             log(f"[run {round_number}/{rounds}] {column.label} ...")
-            run_round(column, scenarios, quick=args.quick, memory=round_number == 1)
+            memory = round_number == 1 and (column is not baseline or position == 0)
+            run_round(column, scenarios, quick=args.quick, memory=memory)
             status = "failed: " + column.failure if column.failure else f"done ({column.seconds:.1f} s so far)"
             log(f"[run {round_number}/{rounds}] {column.label} {status}")
 
-    baseline = columns[0]
     if baseline.failure is not None or not baseline.results:
         log(f"hand-written baseline failed: {baseline.failure or baseline.errors}; ratios are omitted")
 
     command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
-    text = document(columns, quick=args.quick, command=command)
+    text = document(columns, quick=args.quick, rounds=rounds, command=command)
     print(text)
     if not only:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
