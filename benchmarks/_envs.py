@@ -1,4 +1,5 @@
-"""What both benchmark runners share: peer lists, one venv per peer (rebuilt when its stamp changes), logs.
+"""What the benchmark runners share: peer lists, one venv per peer (rebuilt when its stamp changes), logs,
+and the facts printed with every result (date, load, CPU).
 
 Standard library only: it runs in the project's venv and builds the peers' venvs from that interpreter, so
 every column of a table runs the same Python.
@@ -6,7 +7,9 @@ every column of a table runs the same Python.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -87,6 +90,15 @@ def ensure_envs(jobs: dict[str, tuple[Path, list[str]]], creator: Path) -> dict[
     with ThreadPoolExecutor(max_workers=BUILDERS) as pool:
         list(pool.map(build, jobs))
     return built
+
+
+def run_date() -> str:
+    return dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 min load averages: how busy the machine was, printed with every result."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
 
 def cpu_model() -> str:

@@ -8,10 +8,10 @@ their table (``make bench`` saves their output to a file first).
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import sys
 from pathlib import Path
+
+from _envs import load_average, run_date  # next to this script
 
 README = Path(__file__).resolve().parent / "README.md"
 
@@ -31,9 +31,7 @@ def replace_section(readme: Path, name: str, text: str) -> bool:
 
 def run_facts() -> str:
     """When the run ended and how loaded the machine was, as the runners write them."""
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-    date = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    return f"- Date: {date}\n- Load average at the end (1, 5, 15 min): {load}\n"
+    return f"- Date: {run_date()}\n- Load average at the end (1, 5, 15 min): {load_average()}\n"
 
 
 def main(argv: list[str]) -> int:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import platform
 
-from _envs import cpu_model
+from _envs import cpu_model, load_average, run_date
 from _results import HEADINGS, MEMORY, RESOLUTION, STARTUP, Column
 
 OURS = "dioxide"
@@ -150,9 +149,8 @@ def machine_facts(columns: list[Column], quick: bool, rounds: int) -> list[str]:
     measured = next((c for c in columns if c.results), columns[0])
     pythons = ", ".join(sorted({c.python_version for c in columns if c.python_version})) or "n/a"
     mode = "quick" if quick else "full"
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return [
-        f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+        f"- Date: {run_date()}",
         f"- CPU: {cpu_model()} ({os.cpu_count()} logical cores)",
         f"- Python: {platform.python_implementation()} {pythons} ({platform.system()} {platform.machine()})",
         f"- Frameworks: {versions}",
@@ -160,7 +158,7 @@ def machine_facts(columns: list[Column], quick: bool, rounds: int) -> list[str]:
         f"~{measured.target_seconds:g} s each, "
         + (f"best of {rounds} rounds" if rounds > 1 else "one round")
         + " (hand-written code at both ends of each round)",
-        f"- Load average at the end (1, 5, 15 min): {load}",
+        f"- Load average at the end (1, 5, 15 min): {load_average()}",
     ]
 
 

@@ -21,7 +21,6 @@ FastAPI section of ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import subprocess
@@ -30,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _envs import cpu_model, ensure_envs, log, read_peers, tail  # next to this script
+from _envs import cpu_model, ensure_envs, load_average, log, read_peers, run_date, tail  # next to this script
 from _readme import replace_section
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -201,15 +200,14 @@ def facts(modules: list[Module], facts_: dict[str, str], rounds: int) -> list[st
     measured = next((m for m in modules if m.rounds), modules[0])
     versions = ", ".join(f"{m.name.replace('_', '-')} {m.version or 'n/a'}" for m in modules)
     fastapis = ", ".join(sorted({m.fastapi for m in modules if m.fastapi})) or "n/a"
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return [
-        f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+        f"- Date: {run_date()}",
         f"- CPU: {cpu_model()} ({os.cpu_count()} logical cores); CPython {facts_['python']}",
         f"- FastAPI {fastapis} in every process (starlette {facts_['starlette']}, pydantic {facts_['pydantic']})",
         f"- Frameworks: {versions}",
         f"- Method: best of {measured.repeats} interleaved runs of ~{measured.target_seconds:g} s per variant, "
         f"best of {rounds} round{'s' if rounds > 1 else ''}",
-        f"- Load average at the end (1, 5, 15 min): {load}",
+        f"- Load average at the end (1, 5, 15 min): {load_average()}",
     ]
 
 
