@@ -34,10 +34,14 @@ unit: $(STAMP)
 test: $(STAMP) services lint typecheck
 	DIOXIDE_REQUIRE_POSTGRES=1 $(PY) -m pytest -q
 
+# Every benchmark, its results in benchmarks/results/ and benchmarks/README.md, and the chart (benchmarks/README.md
+# says how long it takes; the peers' venvs are built on the first run, in benchmarks/.envs/).
 bench: $(STAMP) services
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/fastapi_bench.py
-	$(PY) benchmarks/bench_repository.py
+	$(PY) benchmarks/bench_repository.py --runs 10 > benchmarks/results/repository.md.tmp
+	mv benchmarks/results/repository.md.tmp benchmarks/results/repository.md
+	$(PY) benchmarks/_readme.py repository benchmarks/results/repository.md
 
 fmt: $(STAMP)
 	$(PY) -m ruff format .

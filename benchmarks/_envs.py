@@ -1,4 +1,5 @@
-"""What both benchmark runners share: peer lists, one venv per peer (rebuilt when its stamp changes), logs.
+"""What the benchmark runners share: peer lists, one venv per peer (rebuilt when its stamp changes), logs,
+and the facts printed with every result (date, load, CPU).
 
 Standard library only: it runs in the project's venv and builds the peers' venvs from that interpreter, so
 every column of a table runs the same Python.
@@ -6,13 +7,17 @@ every column of a table runs the same Python.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import platform
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PIP_TIMEOUT = 900
+BUILDERS = 4  # pip installs mostly wait on the network: build a few venvs at once
 
 
 def log(message: str) -> None:
@@ -68,6 +73,32 @@ def ensure_env(env: Path, requirements: list[str], creator: Path) -> Path:
         raise RuntimeError(f"pip install {' '.join(requirements)} failed: {tail(chr(10).join(errors) or output)}")
     stamp.write_text(wanted)
     return python
+
+
+def ensure_envs(jobs: dict[str, tuple[Path, list[str]]], creator: Path) -> dict[str, Path | str]:
+    """:func:`ensure_env` for each ``name: (env, requirements)``, a few at once: each name's python, or why not."""
+    built: dict[str, Path | str] = {}
+
+    def build(name: str) -> None:
+        env, requirements = jobs[name]
+        try:
+            built[name] = ensure_env(env, requirements, creator)
+        except Exception as exc:
+            built[name] = f"install failed: {exc}"
+            log(f"[env] {name}: {built[name]}")
+
+    with ThreadPoolExecutor(max_workers=BUILDERS) as pool:
+        list(pool.map(build, jobs))
+    return built
+
+
+def run_date() -> str:
+    return dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 min load averages: how busy the machine was, printed with every result."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
 
 def cpu_model() -> str:

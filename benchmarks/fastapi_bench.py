@@ -14,12 +14,13 @@ baselines and the framework's variants in the same process with the same harness
 framework's figures are compared with the baselines of its own process. Scenarios: an endpoint receiving
 one singleton, three singletons, and a request-scoped ``A(B(C()))`` chain. ``--rounds N`` runs every column
 N times (default 2, or 1 with ``--quick``), alternating the order, and keeps each figure's best round.
+A run without ``--quick`` or ``--only`` writes its tables to ``benchmarks/results/fastapi.md`` and to the
+FastAPI section of ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import subprocess
@@ -28,7 +29,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _envs import cpu_model, ensure_env, log, read_peers, tail  # next to this script
+from _envs import cpu_model, ensure_envs, load_average, log, read_peers, run_date, tail  # next to this script
+from _readme import replace_section
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -36,6 +38,8 @@ APPS_DIR = BENCH_DIR / "fastapi"
 ENVS_DIR = BENCH_DIR / ".envs"
 PEERS_FILE = APPS_DIR / "peers.txt"
 PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
+RESULTS_FILE = BENCH_DIR / "results" / "fastapi.md"
+README_FILE = BENCH_DIR / "README.md"
 PINNED = ("fastapi", "starlette", "pydantic")  # taken from the project's venv, for every peer venv
 MODULE_TIMEOUT = 600
 
@@ -196,15 +200,14 @@ def facts(modules: list[Module], facts_: dict[str, str], rounds: int) -> list[st
     measured = next((m for m in modules if m.rounds), modules[0])
     versions = ", ".join(f"{m.name.replace('_', '-')} {m.version or 'n/a'}" for m in modules)
     fastapis = ", ".join(sorted({m.fastapi for m in modules if m.fastapi})) or "n/a"
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return [
-        f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+        f"- Date: {run_date()}",
         f"- CPU: {cpu_model()} ({os.cpu_count()} logical cores); CPython {facts_['python']}",
         f"- FastAPI {fastapis} in every process (starlette {facts_['starlette']}, pydantic {facts_['pydantic']})",
         f"- Frameworks: {versions}",
         f"- Method: best of {measured.repeats} interleaved runs of ~{measured.target_seconds:g} s per variant, "
         f"best of {rounds} round{'s' if rounds > 1 else ''}",
-        f"- Load average at the end (1, 5, 15 min): {load}",
+        f"- Load average at the end (1, 5, 15 min): {load_average()}",
     ]
 
 
@@ -228,15 +231,14 @@ def main() -> int:
         return 2
     if only:
         modules = [m for m in modules if m.name in only]
-    for module in modules:
-        if module.requirements is not None:
-            try:
-                pinned = [f"{package}=={facts_[package]}" for package in PINNED]
-                env = ENVS_DIR / f"fastapi-{module.name}"
-                module.python = ensure_env(env, [*module.requirements, *pinned], PROJECT_PYTHON)
-            except Exception as exc:
-                module.failure = f"install failed: {exc}"
-                log(f"[env] {module.name}: {module.failure}")
+    pinned = [f"{package}=={facts_[package]}" for package in PINNED]
+    jobs = {m.name: (ENVS_DIR / f"fastapi-{m.name}", [*m.requirements, *pinned]) for m in modules if m.requirements}
+    for name, built in ensure_envs(jobs, PROJECT_PYTHON).items():
+        module = next(m for m in modules if m.name == name)
+        if isinstance(built, Path):
+            module.python = built
+        else:
+            module.failure = built
 
     rounds = args.rounds or (1 if args.quick else 2)
     for number in range(1, rounds + 1):
@@ -251,12 +253,22 @@ def main() -> int:
             columns += [Column("dioxide `Inject`", module, "Inject"), Column("dioxide `@inject`", module, "@inject")]
         else:
             columns.append(Column(LABELS.get(module.name, module.name.replace("_", "-")), module, module.name))
-    print("Added µs per request over the hand-written endpoint of the same process (µs per request in parentheses)\n")
-    print("\n".join(facts(modules, facts_, rounds)) + "\n")
-    print(tables(columns, modules))
+    text = [
+        "Added µs per request over the hand-written endpoint of the same process (µs per request in parentheses).",
+        "",
+        *facts(modules, facts_, rounds),
+        "",
+        tables(columns, modules),
+    ]
     extra = notes(modules)
     if extra:
-        print("\n" + "\n".join(extra))
+        text += ["", *extra]
+    print("\n".join(text))
+    if not only and not args.quick:
+        RESULTS_FILE.write_text("# FastAPI benchmark results\n\n" + "\n".join(text) + "\n")
+        log(f"wrote {RESULTS_FILE.relative_to(REPO)}")
+        if replace_section(README_FILE, "fastapi", "\n".join(text)):
+            log(f"updated the FastAPI section of {README_FILE.relative_to(REPO)}")
     log(f"total {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -5,13 +5,16 @@ callable, the harness calls it in a tight loop, and reports the best of several 
 The loop and the call to the zero-arg callable cost the same in every column, so they are included in
 every figure, hand-written code included.
 
-A framework module calls :func:`main` with its setup functions and prints one JSON object on stdout:
+A framework module defines its setup functions (and the ``startup`` and ``threads`` functions of the
+workloads in ``_startup.py`` and ``_threads.py``) and calls ``main("label", "dist", globals())``, which
+prints one JSON object on stdout:
 
-    {"framework": "...", "version": "...", "results": {scenario: ns_per_call}, "errors": {scenario: "..."}}
+    {"framework": "...", "version": "...", "results": {scenario: figure}, "errors": {scenario: "..."},
+     "not_applicable": {scenario: "why"}, "warnings": {scenario: "..."}}
 
-A scenario that a framework cannot express raises :class:`NotApplicable` from its setup; a scenario
-that fails (at setup, at its sanity check or while timed) is reported in ``errors`` and the others still
-run.
+Figures are ns (per call, per resolve, or per startup) except ``memory_*``, in bytes. A scenario that a
+framework cannot express raises :class:`NotApplicable` from its setup; a scenario that fails (at setup,
+at its sanity check or while timed) is reported in ``errors`` and the others still run.
 """
 
 import argparse
@@ -24,8 +27,12 @@ import platform
 import sys
 import time
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+from _startup import STARTUP_SIZES, Reset, Startup, memory, time_startup
+from _threads import ThreadsSetup, time_threads
 
 SyncBench = Callable[[], object]
 AsyncBench = Callable[[], Awaitable[object]]
@@ -39,11 +46,17 @@ SCENARIOS: tuple[str, ...] = (
     "request_scope",
     "request_scope_async",
 )
+# Workloads with their own method (see _startup.py and _threads.py), after the scenarios above.
+STARTUP_WORKLOADS = tuple(f"startup_{size}" for size in STARTUP_SIZES)
+THREADS_WORKLOADS = ("threads_16",)
+# Each memory figure needs a process that did nothing else: the runner asks for them one at a time.
+MEMORY_WORKLOADS = ("memory_1000", "memory_1000_traced")
+ALL_SCENARIOS = SCENARIOS + THREADS_WORKLOADS + STARTUP_WORKLOADS + MEMORY_WORKLOADS
 
-TARGET_SECONDS = 0.2
-REPEATS = 7
-QUICK_TARGET_SECONDS = 0.1
-QUICK_REPEATS = 5
+TARGET_SECONDS = 0.1
+REPEATS = 5
+QUICK_TARGET_SECONDS = 0.05
+QUICK_REPEATS = 3
 
 
 class NotApplicable(Exception):
@@ -148,56 +161,106 @@ def _short_error(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def run_scenarios(
-    setups: dict[str, Setup], *, only: set[str] | None, target: float, repeats: int
-) -> tuple[dict[str, float], dict[str, str], dict[str, str]]:
-    results: dict[str, float] = {}
-    errors: dict[str, str] = {}
-    not_applicable: dict[str, str] = {}
-    for scenario in SCENARIOS:
+@dataclass
+class Workloads:
+    """What a framework module gives for the workloads that are not a zero-arg callable."""
+
+    startup: Startup | None = None
+    threads: ThreadsSetup | None = None
+    reset: Reset | None = None  # called (untimed) before each startup, to empty a global registry
+
+
+@dataclass
+class Report:
+    results: dict[str, float] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    not_applicable: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+
+def _measure_scenario(scenario: str, setup: Setup, *, target: float, repeats: int) -> float:
+    is_async = scenario.endswith("_async")
+    fn = setup()
+    if is_async:
+        _check_async(scenario, fn)
+    else:
+        _check_sync(scenario, fn)
+    return measure(fn, is_async=is_async, target=target, repeats=repeats)
+
+
+def _measure_workload(scenario: str, workloads: Workloads, report: Report, *, quick: bool) -> float:
+    if scenario in THREADS_WORKLOADS:
+        if workloads.threads is None:
+            raise NotApplicable("not implemented")
+        value, warning = time_threads(workloads.threads, quick=quick)
+        if warning:
+            report.warnings[scenario] = warning
+        return value
+    if workloads.startup is None:
+        raise NotApplicable("not implemented")
+    if scenario in MEMORY_WORKLOADS:
+        return memory(workloads.startup, workloads.reset, traced=scenario.endswith("_traced"))
+    size = int(scenario.rsplit("_", 1)[1])
+    return time_startup(workloads.startup, workloads.reset, size, quick=quick)
+
+
+def run_scenarios(setups: dict[str, Setup], workloads: Workloads, *, only: set[str] | None, quick: bool) -> Report:
+    target, repeats = (QUICK_TARGET_SECONDS, QUICK_REPEATS) if quick else (TARGET_SECONDS, REPEATS)
+    report = Report()
+    # Memory first: it must see a process that has done nothing else yet.
+    order = sorted(ALL_SCENARIOS, key=lambda s: s not in MEMORY_WORKLOADS)
+    for scenario in order:
         if only and scenario not in only:
             continue
-        setup = setups.get(scenario)
-        if setup is None:
-            not_applicable[scenario] = "not implemented"
-            continue
-        is_async = scenario.endswith("_async")
         try:
-            fn = setup()
-            if is_async:
-                _check_async(scenario, fn)
+            if scenario in SCENARIOS:
+                setup = setups.get(scenario)
+                if setup is None:
+                    raise NotApplicable("not implemented")
+                report.results[scenario] = _measure_scenario(scenario, setup, target=target, repeats=repeats)
             else:
-                _check_sync(scenario, fn)
-            results[scenario] = measure(fn, is_async=is_async, target=target, repeats=repeats)
+                report.results[scenario] = _measure_workload(scenario, workloads, report, quick=quick)
         except NotApplicable as exc:
-            not_applicable[scenario] = str(exc)
+            report.not_applicable[scenario] = str(exc)
         except Exception as exc:
             traceback.print_exc(file=sys.stderr)
-            errors[scenario] = _short_error(exc)
+            report.errors[scenario] = _short_error(exc)
         finally:
-            fn = None
             gc.collect()
-    return results, errors, not_applicable
+    return report
 
 
-def main(framework: str, dist: str | None, setups: dict[str, Setup]) -> None:
+def main(framework: str, dist: str | None, namespace: Mapping[str, Any]) -> None:
+    """Measure what the calling module defines and print the JSON report.
+
+    ``namespace`` is the module's ``globals()``: a setup function named after each scenario of
+    ``SCENARIOS`` (it returns the zero-arg callable, or raises :class:`NotApplicable`), and ``startup``,
+    ``threads`` and, for a framework with a global registry, ``reset`` (see ``Workloads``).
+    """
+    setups = {scenario: namespace[scenario] for scenario in SCENARIOS if scenario in namespace}
+    workloads = Workloads(namespace.get("startup"), namespace.get("threads"), namespace.get("reset"))
     parser = argparse.ArgumentParser(description=f"Benchmark scenarios for {framework}.")
     parser.add_argument("--quick", action="store_true", help="shorter runs and fewer repeats")
-    parser.add_argument("--scenarios", default="", help="comma-separated scenario names (default: all)")
+    parser.add_argument(
+        "--scenarios",
+        default="",
+        help="comma-separated scenario names (default: all but the memory ones, which want a fresh process each)",
+    )
     args = parser.parse_args()
-    only = {s for s in args.scenarios.split(",") if s} or None
+    only = {s for s in args.scenarios.split(",") if s} or set(ALL_SCENARIOS) - set(MEMORY_WORKLOADS)
+    report = run_scenarios(setups, workloads, only=only, quick=args.quick)
     target, repeats = (QUICK_TARGET_SECONDS, QUICK_REPEATS) if args.quick else (TARGET_SECONDS, REPEATS)
-    results, errors, not_applicable = run_scenarios(setups, only=only, target=target, repeats=repeats)
-    report = {
+    document = {
         "framework": framework,
         "version": _version(dist),
         "python": platform.python_version(),
         "target_seconds": target,
         "repeats": repeats,
-        "results": results,
-        "errors": errors,
-        "not_applicable": not_applicable,
+        "results": report.results,
+        "errors": report.errors,
+        "not_applicable": report.not_applicable,
+        "warnings": report.warnings,
     }
     # One line of JSON, last on stdout: the runner reads that line.
-    sys.stdout.write("\n" + json.dumps(report) + "\n")
+    sys.stdout.write("\n" + json.dumps(document) + "\n")
     sys.stdout.flush()

@@ -6,13 +6,15 @@ scope is entered by calling the container: ``with container() as request_contain
 
 from typing import Any
 
-from _model import make_chain, make_extra_classes
+from _model import Graph, make_chain, make_extra_classes
 from _timing import AsyncBench, SyncBench, check_cached_in_scope, main
 from dishka import Provider, Scope, make_async_container, make_container
 
 
-def _provider(scope: Scope, *, cache: bool = True, extra: int = 0) -> tuple[Provider, type[Any]]:
-    a_cls, b_cls, c_cls = make_chain()
+def _provider(
+    scope: Scope, *, cache: bool = True, extra: int = 0, chain: tuple[type[Any], ...] | None = None
+) -> tuple[Provider, type[Any]]:
+    a_cls, b_cls, c_cls = chain or make_chain()
     provider = Provider()
     provider.provide_all(c_cls, b_cls, a_cls, scope=scope, cache=cache)
     extras = make_extra_classes(extra)
@@ -64,15 +66,19 @@ def request_scope_async() -> AsyncBench:
     return scoped
 
 
+def startup(graph: Graph) -> tuple[object, Any]:
+    provider = Provider()
+    provider.provide_all(*graph.classes, scope=Scope.APP)
+    container = make_container(provider)
+    return container, container.get(graph.root)
+
+
+def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
+    # make_container's default lock_factory (threading.Lock) guards the APP scope's cache.
+    provider, _ = _provider(Scope.APP, chain=(a_cls, b_cls, c_cls))
+    container = make_container(provider)
+    return lambda: container.get(a_cls)
+
+
 if __name__ == "__main__":
-    main(
-        "dishka",
-        "dishka",
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain_1000,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-    )
+    main("dishka", "dishka", globals())

@@ -13,18 +13,24 @@ request scope costs about ten times more.
 
 from typing import Any
 
-from _model import make_chain, make_extra_classes
+from _model import Graph, make_chain, make_extra_classes
 from _timing import AsyncBench, SyncBench, check_cached_in_scope, main
 from diwire import Container, DependencyRegistrationPolicy, Lifetime, LockMode, MissingPolicy, Scope
 
 
-def _container(lifetime: Lifetime, scope: Any = None, extra: int = 0) -> tuple[Container, type[Any]]:
-    a_cls, b_cls, c_cls = make_chain()
-    container = Container(
+def _strict_container() -> Container:
+    return Container(
         missing_policy=MissingPolicy.ERROR,
         dependency_registration_policy=DependencyRegistrationPolicy.IGNORE,
         use_resolver_context=False,
     )
+
+
+def _container(
+    lifetime: Lifetime, scope: Any = None, extra: int = 0, chain: tuple[type[Any], ...] | None = None
+) -> tuple[Container, type[Any]]:
+    a_cls, b_cls, c_cls = chain or make_chain()
+    container = _strict_container()
     for cls in (c_cls, b_cls, a_cls):
         if scope is None:
             container.add(cls, lifetime=lifetime)
@@ -74,15 +80,19 @@ def request_scope_async() -> AsyncBench:
     return scoped
 
 
+def startup(graph: Graph) -> tuple[object, Any]:
+    container = _strict_container()
+    for cls in graph.classes:
+        container.add(cls, lifetime=Lifetime.SCOPED)
+    container.compile()
+    return container, container.resolve(graph.root)
+
+
+def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
+    # The default lock_mode ("auto") puts a thread lock around each singleton's creation.
+    container, _ = _container(Lifetime.SCOPED, chain=(a_cls, b_cls, c_cls))
+    return lambda: container.resolve(a_cls)
+
+
 if __name__ == "__main__":
-    main(
-        "diwire",
-        "diwire",
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain_1000,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-    )
+    main("diwire", "diwire", globals())

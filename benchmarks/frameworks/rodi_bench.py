@@ -6,13 +6,13 @@ has no async scope API, so ``request_scope_async`` is n/a.
 
 from typing import Any
 
-from _model import make_chain, make_extra_classes
+from _model import Graph, make_chain, make_extra_classes
 from _timing import NotApplicable, SyncBench, check_cached_in_scope, main
 from rodi import Container
 
 
-def _chain(register: str, extra: int = 0) -> tuple[Container, type[Any]]:
-    a_cls, b_cls, c_cls = make_chain()
+def _chain(register: str, extra: int = 0, chain: tuple[type[Any], ...] | None = None) -> tuple[Container, type[Any]]:
+    a_cls, b_cls, c_cls = chain or make_chain()
     container = Container()
     add = getattr(container, register)  # add_singleton / add_transient / add_scoped
     for cls in (c_cls, b_cls, a_cls):
@@ -58,15 +58,19 @@ def request_scope_async() -> SyncBench:
     raise NotApplicable("rodi has no async scope API")
 
 
+def startup(graph: Graph) -> tuple[object, Any]:
+    container = Container()
+    for cls in graph.classes:
+        container.add_singleton(cls)
+    provider = container.build_provider()
+    return provider, provider.get(graph.root)
+
+
+def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
+    container, _ = _chain("add_singleton", chain=(a_cls, b_cls, c_cls))
+    provider = container.build_provider()
+    return lambda: provider.get(a_cls)
+
+
 if __name__ == "__main__":
-    main(
-        "rodi",
-        "rodi",
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain_1000,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-    )
+    main("rodi", "rodi", globals())

@@ -8,14 +8,16 @@ before timing (as code inside a request handler would).
 from typing import Any, Literal
 
 import wireup
-from _model import make_chain, make_extra_classes
+from _model import Graph, make_chain, make_extra_classes
 from _timing import AsyncBench, SyncBench, check_cached_in_scope, main
 
 Lifetime = Literal["singleton", "scoped", "transient"]
 
 
-def _injectables(lifetime: Lifetime, extra: int = 0) -> tuple[list[Any], type[Any]]:
-    a_cls, b_cls, c_cls = make_chain()
+def _injectables(
+    lifetime: Lifetime, extra: int = 0, chain: tuple[type[Any], ...] | None = None
+) -> tuple[list[Any], type[Any]]:
+    a_cls, b_cls, c_cls = chain or make_chain()
     injectables = [wireup.injectable(lifetime=lifetime)(cls) for cls in (c_cls, b_cls, a_cls)]
     injectables += [wireup.injectable(cls) for cls in make_extra_classes(extra)]
     return injectables, a_cls
@@ -69,15 +71,17 @@ def request_scope_async() -> AsyncBench:
     return scoped
 
 
+def startup(graph: Graph) -> tuple[object, Any]:
+    injectables = [wireup.injectable(lifetime="singleton")(cls) for cls in graph.classes]
+    container = wireup.create_sync_container(injectables=injectables)
+    return container, container.get(graph.root)
+
+
+def threads(a_cls: type[Any], b_cls: type[Any], c_cls: type[Any]) -> SyncBench:
+    injectables, _ = _injectables("singleton", chain=(a_cls, b_cls, c_cls))
+    container = wireup.create_sync_container(injectables=injectables)
+    return lambda: container.get(a_cls)
+
+
 if __name__ == "__main__":
-    main(
-        "wireup",
-        "wireup",
-        {
-            "singleton": singleton,
-            "factory_chain": factory_chain,
-            "factory_chain_1000": factory_chain_1000,
-            "request_scope": request_scope,
-            "request_scope_async": request_scope_async,
-        },
-    )
+    main("wireup", "wireup", globals())
