@@ -8,6 +8,7 @@ reverse order, gives every component its turn even when some fail, and returns e
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 import weakref
@@ -44,6 +45,9 @@ class LifecycleRunner:
             for name, build in components:
                 step = f"building {name}"
                 component = build()
+                if inspect.iscoroutine(component):  # an async provider: built by awaiting it
+                    await component
+                    continue
                 step = f"{name}.initialize()"
                 await component.initialize()
                 self.started.append((name, component))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar, overload
 
 from dioxide._declare.registry import (
     ADAPTER_USAGE,
@@ -16,6 +16,8 @@ from dioxide.profile_enum import Profile
 from dioxide.scope import Scope
 
 _C = TypeVar("_C", bound=type)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class AdapterDecorator:
@@ -29,8 +31,8 @@ class AdapterDecorator:
         scope: Scope = Scope.SINGLETON,
         multi: bool = False,
         priority: int = 0,
-    ) -> Callable[[_C], _C]:
-        """Declare the decorated class an implementation of ``port`` for the given profile(s).
+    ) -> _ForPort:
+        """Declare the decorated class (or provider function) an implementation of ``port`` in ``profile``.
 
         ``multi=True`` contributes to a ``list[Port]`` collection, ordered by ascending ``priority``.
         """
@@ -43,15 +45,29 @@ class AdapterDecorator:
         registration = AdapterRegistration(
             port, normalize_profiles(profile, warn=True), scope, bool(multi), int(priority)
         )
-
-        def decorate(cls: _C) -> _C:
-            declare_adapter(cls, registration)
-            return cls
-
-        return decorate
+        return _ForPort(registration)
 
     def __call__(self, *args: object, **kwargs: object) -> Any:
         raise TypeError(f"Use @adapter.for_(Port, profile=...) rather than @adapter. Usage:\n{ADAPTER_USAGE}")
+
+
+class _ForPort:
+    """What ``adapter.for_(...)`` returns: it decorates a class, or a provider function."""
+
+    __slots__ = ("_registration",)
+
+    def __init__(self, registration: AdapterRegistration) -> None:
+        self._registration = registration
+
+    @overload
+    def __call__(self, cls: _C, /) -> _C: ...
+
+    @overload
+    def __call__(self, function: Callable[_P, _R], /) -> Callable[_P, _R]: ...
+
+    def __call__(self, cls: object, /) -> object:
+        declare_adapter(cls, self._registration)
+        return cls
 
 
 adapter = AdapterDecorator()

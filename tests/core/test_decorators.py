@@ -64,18 +64,31 @@ class DescribeService:
         c.scan()
         assert c.list_registered() == [Late]
 
-    def it_rejects_a_function_used_bare(self) -> None:
-        def not_a_class() -> None:
+    def it_rejects_a_function_that_provides_nothing(self) -> None:
+        """2.x refused every function; functions are providers now, keyed by their return annotation."""
+
+        def not_a_provider() -> None:
             pass
 
-        with pytest.raises(TypeError, match=r"@service must be applied to a class") as caught:
-            service(not_a_class)  # type: ignore[type-var]
-        assert "@service\n    class UserService" in str(caught.value)  # a short code hint
-        assert not_a_class not in dioxide._get_registered_components()
+        with pytest.raises(TypeError) as caught:
+            service(not_a_provider)
+        assert str(caught.value) == (
+            "@service on the function DescribeService.it_rejects_a_function_that_provides_nothing.<locals>."
+            "not_a_provider: a provider function provides what its return annotation names, and it returns None. "
+            "Annotate the type it provides, e.g. `def not_a_provider(...) -> Client:`, or decorate a class"
+        )
+        assert not_a_provider not in dioxide._get_registered_components()
 
-    def it_rejects_a_function_used_with_a_scope(self) -> None:
-        with pytest.raises(TypeError, match=r"@service must be applied to a class"):
-            service(scope=Scope.FACTORY)(lambda: None)  # type: ignore[type-var]
+    def it_rejects_a_function_without_a_return_annotation(self) -> None:
+        with pytest.raises(
+            TypeError, match=r"a provider function provides what its return annotation names, and it has none"
+        ):
+            service(scope=Scope.FACTORY)(lambda: None)
+
+    def it_rejects_an_object_that_is_neither_a_class_nor_a_function(self) -> None:
+        with pytest.raises(TypeError, match=r"@service must be applied to a class or a function, got 42") as caught:
+            service(42)  # type: ignore[call-overload]
+        assert "@service\n    class UserService" in str(caught.value)  # a short code hint
 
     def it_rejects_a_class_that_is_already_an_adapter(self) -> None:
         @adapter.for_(EmailPort)
@@ -135,9 +148,10 @@ class DescribeAdapterFor:
             adapter.for_("EmailPort")  # type: ignore[arg-type]
         assert "@adapter.for_(EmailPort, profile=Profile.PRODUCTION)" in str(caught.value)
 
-    def it_rejects_a_function(self) -> None:
-        with pytest.raises(TypeError, match=r"must be applied to a class"):
-            adapter.for_(EmailPort)(lambda: None)  # type: ignore[type-var]
+    def it_rejects_what_is_neither_a_class_nor_a_function(self) -> None:
+        """2.x refused functions too; they are provider functions now (see tests/providers)."""
+        with pytest.raises(TypeError, match=r"must be applied to a class or a function, got 42"):
+            adapter.for_(EmailPort)(42)  # type: ignore[type-var]
 
     def it_rejects_a_class_that_is_already_a_service(self) -> None:
         @service

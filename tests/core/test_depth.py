@@ -7,7 +7,7 @@ caller is itself deep in the stack.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -58,6 +58,17 @@ def depth_of(component: Any) -> int:
         component = component.dep
         levels += 1
     return levels
+
+
+@pytest.fixture(autouse=True)
+def default_recursion_limit() -> Iterator[None]:
+    """The interpreter's default limit (mypy, run in-process by other tests, raises it and keeps it raised)."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(1_000)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def from_deep_stack(function: Callable[[], T], spare: int = 120) -> T:

@@ -15,7 +15,22 @@ import weakref
 from collections.abc import Callable
 from typing import Any, Final
 
-_RESERVED: Final = frozenset({"Exception", "error", "instances", "note", "resolve", "resolve_in", "scope", "value"})
+_RESERVED: Final = frozenset(
+    {
+        "Exception",
+        "error",
+        "instances",
+        "note",
+        "resolve",
+        "resolve_in",
+        "scope",
+        "value",
+        "enter",
+        "enter_in",
+        "enter_async",
+        "enter_async_in",
+    }
+)
 _counter = itertools.count(1)
 _sources: weakref.WeakKeyDictionary[Callable[..., Any], str] = weakref.WeakKeyDictionary()
 
@@ -65,10 +80,11 @@ class CodeBuilder:
     def add(self, depth: int, line: str) -> None:
         self.lines.append("    " * depth + line)
 
-    def build(self, function: str, parameters: str, label: str) -> Callable[..., Any]:
+    def build(self, function: str, parameters: str, label: str, *, asynchronous: bool = False) -> Callable[..., Any]:
         """Compile the function, registering its source so that tracebacks and ``source_of`` can show it."""
         name = self._fresh(identifier(function))
-        source = f"def {name}({parameters}):\n" + "\n".join(self.lines) + "\n"
+        header = "async def" if asynchronous else "def"
+        source = f"{header} {name}({parameters}):\n" + "\n".join(self.lines) + "\n"
         filename = f"<dioxide: {label} #{next(_counter)}>"
         exec(compile(source, filename, "exec"), self.namespace)
         built: Callable[..., Any] = self.namespace[name]

@@ -10,11 +10,12 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING, Final, Protocol
 
 from dioxide._compile.builder import CodeBuilder
+from dioxide._declare.registry import Style
 from dioxide._plan.bindings import Binding, Kind, implementation_name, key_name
 from dioxide._plan.edges import Edge, Mode
 from dioxide._plan.hints import KEYWORD_ONLY, POSITIONAL_ONLY, Parameter
 from dioxide._plan.plan import Plan, is_list_key
-from dioxide._plan.problems import Cycle, Hop, MissingDependency, NotRegistered, OutsideScope, Problem
+from dioxide._plan.problems import Cycle, Hop, MissingDependency, NotOpened, NotRegistered, OutsideScope, Problem
 from dioxide.scope import Scope
 
 if TYPE_CHECKING:
@@ -75,6 +76,30 @@ class Emitter:
         self.request_locals.clear()
         self.body(binding, 1, fresh=True)
 
+    def async_builder(self, binding: Binding) -> None:
+        """The body of an ``async def`` building an async provider's value, run at start (or scope opening).
+
+        What it needs is built (or taken from the scope) first, synchronously; then the provider function is
+        awaited, and its value stored where ``resolve()`` finds it.
+        """
+        b = self.b
+        key = self.key(binding.key)
+        store = "scope" if self.in_scope else "instances"
+        b.add(1, f"if {key} in {store}:")
+        b.add(2, f"return {store}[{key}]")
+        b.add(1, "try:")
+        if self.in_scope:
+            self.request_dependencies(binding.key, 2, fresh=False)
+        call = self.construct(binding, 2)
+        if binding.style is Style.ASYNC_GENERATOR:
+            name = repr(implementation_name(binding))
+            call = f"enter_async_in({call}, {name}, scope)" if self.in_scope else f"enter_async({call}, {name})"
+        b.add(2, f"value = {store}[{key}] = await {call}")
+        b.add(1, "except Exception as error:")
+        b.add(2, f"note(error, {key})")
+        b.add(2, "raise")
+        b.add(1, "return value")
+
     def has_request_parts(self, binding: Binding) -> bool:
         if binding.scope is Scope.REQUEST:
             return True
@@ -106,7 +131,9 @@ class Emitter:
             if key == root or binding is None or binding.scope is not Scope.REQUEST:
                 continue
             name, local = self.key(key), self.b.local(implementation_name(binding))
-            if fresh:
+            if binding.style.is_async:  # built when the scope opened (async with / with), never here
+                self.b.add(depth, f"{local} = scope[{name}] if {name} in scope else {self.fail(NotOpened(key))}")
+            elif fresh:
                 expression = self.construct(binding, depth)
                 self.b.add(depth, f"{local} = scope[{name}] = {expression}")
             else:
@@ -189,6 +216,9 @@ class Emitter:
         self.constructions += 1
         target = self.b.name(binding.target, getattr(binding.target, "__name__", "factory"))
         call = f"{target}()" if kind is Kind.FACTORY else f"{target}({self.arguments(node)})"
+        if binding.style is Style.GENERATOR:  # advanced to its yield; the rest runs when the scope ends
+            name = repr(implementation_name(binding))
+            call = f"enter_in({call}, {name}, scope)" if self.in_scope else f"enter({call}, {name})"
         if last:
             return call
         local = self.b.local(implementation_name(binding))

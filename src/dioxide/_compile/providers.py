@@ -17,14 +17,15 @@ from __future__ import annotations
 import functools
 import itertools
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Final
 
 from dioxide._compile.builder import CodeBuilder, source_of
 from dioxide._compile.emitter import Emitter
+from dioxide._compile.generators import Track, enter_async_in, enter_in, entering, entering_async
 from dioxide._plan.bindings import Binding, key_name
 from dioxide._plan.plan import Plan, is_list_key
-from dioxide._plan.problems import NotRegistered, OutsideScope, Problem, Reentrant
+from dioxide._plan.problems import NotOpened, NotRegistered, NotStarted, OutsideScope, Problem, Reentrant
 from dioxide._render.errors import error_for, raise_first
 from dioxide._render.notes import note_resolution
 from dioxide.scope import Scope
@@ -60,6 +61,7 @@ class Compiler:
         root_cache: dict[Any, RootProvider],
         scope_cache: dict[Any, ScopeProvider],
         slots: dict[Hashable, SingletonSlot],
+        track: Track,
     ) -> None:
         self.plan = plan
         self.instances = instances
@@ -67,11 +69,16 @@ class Compiler:
         self.scope_cache = scope_cache
         self.slots = slots
         self._builders: dict[Hashable, RootProvider] = {}
+        self._async_builders: dict[tuple[Hashable, bool], Callable[..., Awaitable[Any]]] = {}
         self._namespace: dict[str, Any] = {
             "instances": instances,
             "note": functools.partial(_note, plan=plan),
             "resolve": self.provide,
             "resolve_in": self.provide_in,
+            "enter": entering(track),
+            "enter_async": entering_async(track),
+            "enter_in": enter_in,
+            "enter_async_in": enter_async_in,
         }
 
     # -- entry points ------------------------------------------------------------------------------------
@@ -86,6 +93,8 @@ class Compiler:
             provider = list  # a multi-binding nobody registered: a new empty list each time
         elif binding.scope is Scope.REQUEST:
             provider = self.raiser(OutsideScope(key))
+        elif binding.style.is_async:
+            provider = self._started_only(key, binding)
         elif binding.scope is Scope.SINGLETON:
             provider = self._singleton(key)
         else:
@@ -103,6 +112,8 @@ class Compiler:
             provider = _empty_list
         elif binding.scope is Scope.SINGLETON:
             provider = _from_root(self.instances, key, self.root(key))
+        elif binding.style.is_async:
+            provider = _opened_only(key, self.raiser(NotOpened(key)))
         else:
             provider = self._generate(binding, in_scope=True)
         self.scope_cache[key] = provider
@@ -114,6 +125,20 @@ class Compiler:
 
     def provide_in(self, key: Hashable, scope: dict[Any, Any]) -> Any:
         return (self.scope_cache.get(key) or self.scoped(key))(scope)
+
+    def build_async(self, key: Hashable, scope: dict[Any, Any] | None = None) -> Awaitable[Any]:
+        """Build an async provider's value (at start, or as a scope opens): awaited, then stored."""
+        builder = self._async_builder(key, in_scope=scope is not None)
+        return builder(scope) if scope is not None else builder()
+
+    def _async_builder(self, key: Hashable, *, in_scope: bool) -> Callable[..., Awaitable[Any]]:
+        builder = self._async_builders.get((key, in_scope))
+        if builder is None:
+            binding = self._checked(key)
+            if binding is None or not binding.style.is_async:
+                raise error_for(NotRegistered(key), self.plan)
+            builder = self._async_builders[key, in_scope] = self._generate(binding, in_scope=in_scope, awaited=True)
+        return builder
 
     def raiser(self, problem: Problem) -> Callable[..., Any]:
         """A callable raising a fresh error for ``problem`` each time (REQUEST outside a scope, say)."""
@@ -129,11 +154,28 @@ class Compiler:
         binding = self._checked(key)
         if binding is None:
             return None
+        if binding.style.is_async:
+            return source_of(self._async_builder(key, in_scope=in_scope))
         if binding.scope is Scope.SINGLETON:
             return source_of(self._builder(key))
         return source_of(self.scoped(key) if in_scope else self.root(key))
 
     # -- singletons --------------------------------------------------------------------------------------
+
+    def _started_only(self, key: Hashable, binding: Binding) -> RootProvider:
+        """An async singleton: built by ``start()``; before that, resolving it says so."""
+        instances, cache = self.instances, self.root_cache
+        fail = self.raiser(NotStarted(key, binding.target))
+
+        def provide() -> Any:
+            if key not in instances:
+                fail()
+            value = instances[key]
+            if cache.get(key) is provide:
+                cache[key] = itertools.repeat(value).__next__
+            return value
+
+        return provide
 
     def _singleton(self, key: Hashable) -> RootProvider:
         build = self._builder(key)
@@ -198,13 +240,18 @@ class Compiler:
         raise_first(self.plan.check(key), self.plan)
         return binding
 
-    def _generate(self, binding: Binding, *, in_scope: bool) -> Any:
+    def _generate(self, binding: Binding, *, in_scope: bool, awaited: bool = False) -> Any:
         builder = CodeBuilder(self._namespace)
-        Emitter(self, builder, in_scope=in_scope).provider(binding)
+        emitter = Emitter(self, builder, in_scope=in_scope)
+        name = key_name(binding.key)
+        if awaited:
+            emitter.async_builder(binding)
+            return builder.build(
+                f"build_{name}", "scope" if in_scope else "", f"async builder of {name}", asynchronous=True
+            )
+        emitter.provider(binding)
         kind = "scoped provider" if in_scope else "provider"
-        return builder.build(
-            f"provide_{key_name(binding.key)}", "scope" if in_scope else "", f"{kind} of {key_name(binding.key)}"
-        )
+        return builder.build(f"provide_{name}", "scope" if in_scope else "", f"{kind} of {name}")
 
 
 def _note(error: BaseException, key: Hashable, *, plan: Plan) -> None:
@@ -216,6 +263,15 @@ def _from_root(instances: dict[Any, Any], key: Hashable, root: RootProvider) -> 
 
     def provide(scope: object) -> Any:
         return instances[key] if key in instances else root()
+
+    return provide
+
+
+def _opened_only(key: Hashable, fail: Callable[..., Any]) -> ScopeProvider:
+    """An async REQUEST component: built as its scope opens; a scope that was not opened cannot give it."""
+
+    def provide(scope: dict[Any, Any]) -> Any:
+        return scope[key] if key in scope else fail()
 
     return provide
 

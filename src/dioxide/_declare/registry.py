@@ -11,11 +11,12 @@ from __future__ import annotations
 import inspect
 import sys
 import warnings
-from collections.abc import Iterable, Iterator, MutableSet
+from collections.abc import Callable, Iterable, Iterator, MutableSet
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from types import FrameType
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from dioxide.profile_enum import BUILTIN_PROFILE_VALUES, Profile, profile_value
 from dioxide.scope import Scope
@@ -29,6 +30,7 @@ LIFECYCLE_ATTRIBUTE: Final = "_dioxide_lifecycle"
 IMPLEMENTS_ATTRIBUTE: Final = "__dioxide_implements__"
 REGISTRATIONS_ATTRIBUTE: Final = "__dioxide_registrations__"
 FRAME_ATTRIBUTE: Final = "__dioxide_frame__"
+PROVIDES_ATTRIBUTE: Final = "__dioxide_provides__"
 
 _T = TypeVar("_T")
 
@@ -84,7 +86,48 @@ adapter_registry: OrderedRegistry[type] = OrderedRegistry()
 lifecycle_registry: OrderedRegistry[type] = OrderedRegistry()
 """Classes decorated with ``@lifecycle`` (2.x: ``dioxide.lifecycle._lifecycle_registry``)."""
 
-_REGISTRIES: Final = (service_registry, adapter_registry, lifecycle_registry)
+provider_registry: OrderedRegistry[Callable[..., Any]] = OrderedRegistry()
+"""Functions decorated with ``@service`` or ``@adapter.for_``: provider functions."""
+
+_REGISTRIES: Final[tuple[OrderedRegistry[Any], ...]] = (
+    service_registry,
+    adapter_registry,
+    lifecycle_registry,
+    provider_registry,
+)
+
+
+class Style(Enum):
+    """How a provider function gives its value, and whether something runs when its scope ends."""
+
+    VALUE = "function"  # returns it
+    GENERATOR = "generator"  # yields it; the code after the yield runs when its scope ends
+    ASYNC = "async function"  # returns it from a coroutine: built when the container starts or the scope opens
+    ASYNC_GENERATOR = "async generator"  # both
+
+    @property
+    def is_async(self) -> bool:
+        return self in (Style.ASYNC, Style.ASYNC_GENERATOR)
+
+    @property
+    def has_cleanup(self) -> bool:
+        return self in (Style.GENERATOR, Style.ASYNC_GENERATOR)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRegistration:
+    """One ``@service`` or ``@adapter.for_`` applied to a function.
+
+    ``port`` is the adapter's port, or ``None`` for a service, whose key is read from the return annotation
+    when a container scans (it may name classes defined after the function).
+    """
+
+    port: type | None
+    profiles: frozenset[str]
+    scope: Scope
+    multi: bool
+    priority: int
+    style: Style
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +186,12 @@ def has_lifecycle(cls: object) -> bool:
     return getattr(cls, LIFECYCLE_ATTRIBUTE, False) is True
 
 
-def defining_frame(cls: type) -> FrameType | None:
+def defining_frame(cls: Any) -> FrameType | None:
     frame: FrameType | None = vars(cls).get(FRAME_ATTRIBUTE)
     return frame
 
 
-def forget_defining_frame(cls: type) -> None:
+def forget_defining_frame(cls: Any) -> None:
     """The hints are known: the defining frame (and its locals) can go."""
     if FRAME_ATTRIBUTE in vars(cls):
         delattr(cls, FRAME_ATTRIBUTE)
@@ -176,9 +219,59 @@ def normalize_profiles(profile: str | Iterable[str], *, warn: bool) -> frozenset
     return frozenset(result)
 
 
-def declare_service(cls: type, scope: Scope) -> None:
+def provider_style(function: Callable[..., Any]) -> Style:
+    if inspect.isasyncgenfunction(function):
+        return Style.ASYNC_GENERATOR
+    if inspect.iscoroutinefunction(function):
+        return Style.ASYNC
+    if inspect.isgeneratorfunction(function):
+        return Style.GENERATOR
+    return Style.VALUE
+
+
+def provider_registrations(function: object) -> tuple[ProviderRegistration, ...]:
+    registrations: tuple[ProviderRegistration, ...] = getattr(function, PROVIDES_ATTRIBUTE, ())
+    return registrations
+
+
+def is_provider_function(obj: object) -> bool:
+    """A plain (possibly async or generator) function, as opposed to a class or another callable."""
+    return inspect.isfunction(obj)
+
+
+def declare_provider(function: Callable[..., Any], registration: ProviderRegistration, decorator: str) -> None:
+    """Record a provider function; refuse what could never work, saying why."""
+    name = getattr(function, "__qualname__", repr(function))
+    style = registration.style
+    if registration.scope is Scope.FACTORY and style is not Style.VALUE:
+        when = "awaited" if style.is_async else "cleaned up"
+        raise TypeError(
+            f"{decorator} on {name}: {'an' if style.value[0] in 'aeiou' else 'a'} {style.value} cannot be "
+            f"FACTORY-scoped: a FACTORY component is built on every resolve(), which is synchronous and has no "
+            f"end at which it could be {when}. Use Scope.SINGLETON (built once, when the container starts) or "
+            "Scope.REQUEST (once per scope)"
+        )
+    returns = getattr(function, "__annotations__", {}).get("return", inspect.Signature.empty)
+    if registration.port is None and returns in (inspect.Signature.empty, None, type(None), "None"):
+        raise TypeError(
+            f"@service on the function {name}: a provider function provides what its return annotation names, "
+            f"and it {'has none' if returns is inspect.Signature.empty else 'returns None'}. Annotate the type it "
+            f"provides, e.g. `def {getattr(function, '__name__', 'make')}(...) -> Client:`, or decorate a class"
+        )
+    setattr(function, PROVIDES_ATTRIBUTE, (*provider_registrations(function), registration))
+    remember_defining_frame(function, depth=4)
+    provider_registry.add(function)
+
+
+def declare_service(cls: Any, scope: Scope) -> None:
+    if is_provider_function(cls):
+        if not isinstance(scope, Scope):
+            raise TypeError(f"@service(scope=...) expects a Scope, got {scope!r}")
+        registration = ProviderRegistration(None, frozenset({"*"}), scope, False, 0, provider_style(cls))
+        declare_provider(cls, registration, "@service")
+        return
     if not isinstance(cls, type):
-        raise TypeError(f"@service must be applied to a class, got {cls!r}. Usage:\n{SERVICE_USAGE}")
+        raise TypeError(f"@service must be applied to a class or a function, got {cls!r}. Usage:\n{SERVICE_USAGE}")
     if PORT_ATTRIBUTE in vars(cls):
         raise TypeError(
             f"{cls.__name__} is decorated with both @service and @adapter.for_(): pick one. "
@@ -192,9 +285,16 @@ def declare_service(cls: type, scope: Scope) -> None:
     service_registry.add(cls)
 
 
-def declare_adapter(cls: type, registration: AdapterRegistration) -> None:
+def declare_adapter(cls: Any, registration: AdapterRegistration) -> None:
+    if is_provider_function(cls):
+        r = registration
+        provider = ProviderRegistration(r.port, r.profiles, r.scope, r.multi, r.priority, provider_style(cls))
+        declare_provider(cls, provider, "@adapter.for_()")
+        return
     if not isinstance(cls, type):
-        raise TypeError(f"@adapter.for_() must be applied to a class, got {cls!r}. Usage:\n{ADAPTER_USAGE}")
+        raise TypeError(
+            f"@adapter.for_() must be applied to a class or a function, got {cls!r}. Usage:\n{ADAPTER_USAGE}"
+        )
     if cls in service_registry and PORT_ATTRIBUTE not in vars(cls):
         raise TypeError(
             f"{cls.__name__} is decorated with both @service and @adapter.for_(): pick one. "
@@ -226,7 +326,7 @@ def declare_lifecycle(cls: type) -> None:
     lifecycle_registry.add(cls)
 
 
-def remember_defining_frame(cls: type, depth: int = 2) -> None:
+def remember_defining_frame(cls: Any, depth: int = 2) -> None:
     """Keep the frame of the function that defined a local class, for its string annotations.
 
     Classes defined inside a function body may annotate with names local to that function (often defined
@@ -285,6 +385,8 @@ def registered_services() -> set[type]:
 __all__ = [
     "AdapterRegistration",
     "OrderedRegistry",
+    "ProviderRegistration",
+    "Style",
     "adapter_registry",
     "clear_registries",
     "declare_adapter",
@@ -293,6 +395,8 @@ __all__ = [
     "isolated_registry",
     "lifecycle_registry",
     "normalize_profiles",
+    "provider_registrations",
+    "provider_registry",
     "registered_services",
     "registrations_of",
     "service_registry",

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from dioxide._declare.registry import has_lifecycle
+from dioxide._declare.registry import Style, has_lifecycle
 from dioxide._plan.hints import Parameter, constructor_parameters
 from dioxide.scope import Scope
 
 
 class Kind(Enum):
     CLASS = "class"  # construct target, injecting its constructor parameters
+    FUNCTION = "function"  # call target, a provider function, injecting its parameters (see Binding.style)
     FACTORY = "factory"  # call target() with no arguments
     INSTANCE = "instance"  # return target as is
     ALIAS = "alias"  # the value of another key (one adapter class implementing several ports)
@@ -39,7 +40,7 @@ class MemberKey:
     """The hidden key of one multi-binding member, or of an adapter class shared by several ports."""
 
     port: Hashable
-    implementation: type
+    implementation: Any  # a class, or a provider function
 
     def __repr__(self) -> str:
         return f"{_key_name(self.port)}[{self.implementation.__name__}]"
@@ -49,7 +50,7 @@ class MemberKey:
 class SharedKey:
     """The hidden key of an adapter class bound to several ports, so that they share one instance."""
 
-    implementation: type
+    implementation: Any  # a class, or a provider function
 
     def __repr__(self) -> str:
         return f"{self.implementation.__name__}(shared)"
@@ -66,6 +67,7 @@ class Binding:
     profiles: frozenset[str] = frozenset({"*"})
     members: tuple[Hashable, ...] = ()
     parameters: tuple[Parameter, ...] = field(default=())
+    style: Style = Style.VALUE  # for a FUNCTION: how it gives its value (returned, yielded, awaited)
 
     @classmethod
     def for_class(
@@ -86,6 +88,24 @@ class Binding:
             profiles=profiles,
             parameters=constructor_parameters(implementation),
         )
+
+    @classmethod
+    def for_function(
+        cls,
+        key: Hashable,
+        function: Any,
+        scope: Scope,
+        origin: Origin,
+        parameters: tuple[Parameter, ...],
+        style: Style,
+        profiles: frozenset[str] = frozenset({"*"}),
+    ) -> Binding:
+        return cls(key, Kind.FUNCTION, function, scope, origin, profiles=profiles, parameters=parameters, style=style)
+
+    @property
+    def calls(self) -> bool:
+        """Whether building it calls the target with injected parameters (a class or a provider function)."""
+        return self.kind is Kind.CLASS or self.kind is Kind.FUNCTION
 
     @property
     def implementation(self) -> Any:
@@ -108,8 +128,8 @@ def _key_name(key: object) -> str:
         return f"list[{_key_name(item)}]"
     if isinstance(key, type):
         return key.__name__
-    if isinstance(key, (MemberKey, SharedKey)):  # hidden keys read as the class they build
-        return key.implementation.__name__
+    if isinstance(key, (MemberKey, SharedKey)):  # hidden keys read as the class (or function) they build
+        return str(key.implementation.__name__)
     return repr(key)
 
 

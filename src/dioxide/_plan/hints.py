@@ -7,16 +7,17 @@ and a class-typed parameter with a default keeps its default when nothing is reg
 
 from __future__ import annotations
 
+import collections.abc
 import inspect
 import sys
 import types
 import typing
 import weakref
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from dioxide._declare.registry import defining_frame, forget_defining_frame
+from dioxide._declare.registry import Style, defining_frame, forget_defining_frame
 
 PRIMITIVE_TYPES: Final[frozenset[type]] = frozenset(
     {str, int, float, bool, bytes, list, dict, set, tuple, frozenset, complex, bytearray, object, type}
@@ -67,14 +68,82 @@ def constructor_parameters(cls: type) -> tuple[Parameter, ...]:
     return parameters
 
 
-def callable_parameters(function: Any) -> tuple[Parameter, ...]:
-    """The injectable view of a factory function's parameters (not cached: functions are cheap to read)."""
+@dataclass(frozen=True, slots=True)
+class ProviderSignature:
+    """A provider function read for injection: its parameters, and the key its return annotation names.
+
+    ``provides`` is ``None`` when the annotation could not be read as a class; ``problem`` then says why.
+    """
+
+    parameters: tuple[Parameter, ...]
+    provides: Hashable | None
+    problem: str | None = None
+
+
+_ITERATORS: Final = (
+    collections.abc.Iterator,
+    collections.abc.Iterable,
+    collections.abc.Generator,
+)
+_ASYNC_ITERATORS: Final = (
+    collections.abc.AsyncIterator,
+    collections.abc.AsyncIterable,
+    collections.abc.AsyncGenerator,
+)
+
+
+def provider_signature(function: Callable[..., Any], style: Style) -> ProviderSignature:
+    """Read a provider function once: its parameters as a constructor's, its key from the return annotation.
+
+    A generator provides the type it yields: ``Iterator[T]`` or ``Generator[T, ...]``, and for an async
+    generator ``AsyncIterator[T]`` or ``AsyncGenerator[T, ...]``. Cached once everything could be read.
+    """
+    cached = _providers.get(function)
+    if cached is not None:
+        return cached
+    signature = _read_provider(function, style)
+    if not any(p.problem for p in signature.parameters) and (signature.provides is not None or not signature.problem):
+        _providers[function] = signature
+        forget_defining_frame(function)
+    return signature
+
+
+_providers: weakref.WeakKeyDictionary[Callable[..., Any], ProviderSignature] = weakref.WeakKeyDictionary()
+
+
+def _read_provider(function: Callable[..., Any], style: Style) -> ProviderSignature:
+    globalns: dict[str, Any] = getattr(inspect.unwrap(function), "__globals__", {})
+    frame = defining_frame(function)
+    localns: dict[str, Any] = dict(frame.f_locals) if frame is not None else {}
+    signature = inspect.signature(function)
+    parameters = tuple(_classify(p, globalns, localns) for p in _real_parameters(signature))
+    name = getattr(function, "__qualname__", repr(function))
+    raw = signature.return_annotation
+    if raw is inspect.Signature.empty:
+        return ProviderSignature(parameters, None)  # fine for an adapter (its port is the key), not for a service
     try:
-        signature = inspect.signature(function)
-    except (TypeError, ValueError):
-        return ()
-    globalns = getattr(inspect.unwrap(function), "__globals__", {})
-    return tuple(_classify(p, globalns, {}) for p in _real_parameters(signature))
+        annotation = _evaluate(raw, globalns, localns)
+    except Exception as error:
+        text = raw if isinstance(raw, str) else _type_name(raw)
+        return ProviderSignature(
+            parameters, None, f"the return annotation {text!r} of {name} could not be evaluated: {error}"
+        )
+    expected = _ASYNC_ITERATORS if style is Style.ASYNC_GENERATOR else _ITERATORS if style is Style.GENERATOR else ()
+    if expected:
+        if typing.get_origin(annotation) not in expected or not typing.get_args(annotation):
+            wanted = "AsyncIterator[T]" if style is Style.ASYNC_GENERATOR else "Iterator[T]"
+            return ProviderSignature(
+                parameters,
+                None,
+                f"{name} is {'an' if style.value[0] in 'aeiou' else 'a'} {style.value}: annotate what it yields, "
+                f"-> {wanted}, not -> {_type_name(annotation)}",
+            )
+        annotation = typing.get_args(annotation)[0]
+    if not _injectable_class(annotation):
+        return ProviderSignature(
+            parameters, None, f"{name} provides {_type_name(annotation)}, which is not a class dioxide can inject"
+        )
+    return ProviderSignature(parameters, annotation)
 
 
 def _read(cls: type) -> tuple[Parameter, ...]:
@@ -192,4 +261,11 @@ def _type_name(annotation: Any) -> str:
     return repr(annotation).replace("typing.", "")
 
 
-__all__ = ["PRIMITIVE_TYPES", "Parameter", "callable_parameters", "constructor_parameters", "injection_key"]
+__all__ = [
+    "PRIMITIVE_TYPES",
+    "Parameter",
+    "ProviderSignature",
+    "constructor_parameters",
+    "injection_key",
+    "provider_signature",
+]

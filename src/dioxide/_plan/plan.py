@@ -104,7 +104,7 @@ class Plan:
             return (Edge(None, Mode.BIND, binding.target),)
         if binding.kind is Kind.MULTI:
             return tuple(Edge(None, Mode.BIND, member) for member in binding.members)
-        if binding.kind is not Kind.CLASS:
+        if not binding.calls:
             return ()
         return tuple(self._edge(parameter) for parameter in binding.parameters)
 
@@ -195,13 +195,20 @@ class Plan:
                 return iter(())
         return self.dependencies(key)
 
-    def lifecycle_keys(self, scope: Scope) -> list[Hashable]:
-        """The ``@lifecycle`` components of one scope, in initialization order."""
+    def startup_keys(self, scope: Scope) -> list[Hashable]:
+        """What a scope's start builds, in dependency order: ``@lifecycle`` components and async providers.
+
+        For SINGLETON that start is the container's; for REQUEST, each scope's opening.
+        """
         keys = self._lifecycle.get(scope)
         if keys is None:
-            found = [k for k, b in self._bindings.items() if b.lifecycle and b.scope is scope]
+            found = [k for k, b in self._bindings.items() if (b.lifecycle or b.style.is_async) and b.scope is scope]
             keys = self._lifecycle[scope] = self.order(found)
         return keys
+
+    def cleans_up(self, scope: Scope) -> bool:
+        """Whether a component of ``scope`` has something to run when the scope ends (a generator provider)."""
+        return any(b.scope is scope and b.style.has_cleanup for b in self._bindings.values())
 
     def prerequisites(self, key: Hashable) -> tuple[Hashable, ...]:
         """The singletons building ``key`` needs, in the order to build them (``key`` excluded).
@@ -287,7 +294,7 @@ def is_list_key(key: object) -> bool:
 
 def _code_of(binding: Binding) -> CodeType | None:
     """The code object that runs when ``binding`` builds: a constructor's ``__init__`` or a factory function."""
-    if binding.kind not in (Kind.CLASS, Kind.FACTORY):
+    if binding.kind not in (Kind.CLASS, Kind.FUNCTION, Kind.FACTORY):
         return None
     target: Any = binding.target
     while isinstance(target, functools.partial):

@@ -76,6 +76,21 @@ class Reentrant:
 
 
 @dataclass(frozen=True, slots=True)
+class NotStarted:
+    """An async SINGLETON provider asked for before the container started (it is built at start)."""
+
+    key: Hashable
+    function: object
+
+
+@dataclass(frozen=True, slots=True)
+class NotOpened:
+    """An async REQUEST provider asked for in a scope that was not opened with ``with``/``async with``."""
+
+    key: Hashable
+
+
+@dataclass(frozen=True, slots=True)
 class OutsideScope:
     """A REQUEST-scoped component asked for outside a scope."""
 
@@ -89,6 +104,22 @@ class AmbiguousAdapters:
     port: type
     classes: tuple[type, ...]
     profile: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateProviders:
+    """Several ``@service`` declarations (classes or functions) provide ``key``."""
+
+    key: Hashable
+    providers: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableProvider:
+    """A ``@service`` function whose return annotation does not name a class (``reason`` says why)."""
+
+    function: object
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,22 +139,30 @@ Problem = (
     | Captive
     | FactoryLifecycle
     | OutsideScope
+    | NotStarted
+    | NotOpened
     | Reentrant
     | AmbiguousAdapters
     | MixedAdapters
+    | DuplicateProviders
+    | UnreadableProvider
 )
 
 __all__ = [
     "AmbiguousAdapters",
     "Captive",
     "Cycle",
+    "DuplicateProviders",
     "FactoryLifecycle",
     "Hop",
     "MissingDependency",
     "MixedAdapters",
+    "NotOpened",
     "NotRegistered",
+    "NotStarted",
     "OutsideScope",
     "Problem",
     "Reentrant",
     "UnreadableAnnotation",
+    "UnreadableProvider",
 ]

@@ -11,22 +11,35 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from dioxide._declare.registry import (
     AdapterRegistration,
+    ProviderRegistration,
     adapter_registry,
     implemented_port,
     lifecycle_registry,
+    provider_registrations,
+    provider_registry,
     registrations_of,
     service_profiles,
     service_registry,
     service_scope,
 )
 from dioxide._plan.bindings import Binding, Kind, MemberKey, Origin, SharedKey
-from dioxide._plan.problems import AmbiguousAdapters, Captive, MixedAdapters, Problem
+from dioxide._plan.hints import provider_signature
+from dioxide._plan.problems import (
+    AmbiguousAdapters,
+    Captive,
+    DuplicateProviders,
+    MixedAdapters,
+    Problem,
+    UnreadableProvider,
+)
 from dioxide.scope import Scope
 
-_Found = dict[type, list[tuple[type, AdapterRegistration]]]
+Registration = AdapterRegistration | ProviderRegistration
+_Found = dict[type, list[tuple[Any, Registration]]]
 
 
 @dataclass
@@ -34,7 +47,7 @@ class ScanOutcome:
     """What one scan adds: new bindings (or a multi-binding list that grew), in order, and what it saw."""
 
     bindings: list[Binding] = field(default_factory=list)
-    sightings: list[tuple[type, type, frozenset[str]]] = field(default_factory=list)
+    sightings: list[tuple[type, Any, frozenset[str]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     services: int = 0
     adapters: int = 0
@@ -44,8 +57,8 @@ def profile_matches(profiles: frozenset[str], active: str | None) -> bool:
     return active is None or "*" in profiles or active in profiles
 
 
-def _in_package(cls: type, package: str | None) -> bool:
-    return package is None or cls.__module__.startswith(package)
+def _in_package(declared: Any, package: str | None) -> bool:
+    return package is None or str(declared.__module__).startswith(package)
 
 
 def plan_scan(existing: Mapping[Hashable, Binding], *, package: str | None, profile: str | None) -> ScanOutcome:
@@ -61,13 +74,27 @@ def plan_scan(existing: Mapping[Hashable, Binding], *, package: str | None, prof
             if profile_matches(registration.profiles, profile):
                 target = multis if registration.multi else singles
                 target.setdefault(registration.port, []).append((cls, registration))
+    functions: list[tuple[Any, ProviderRegistration]] = []
+    for function in provider_registry:
+        if not _in_package(function, package):
+            continue
+        for provided in provider_registrations(function):
+            if provided.port is None:
+                if profile_matches(provided.profiles, profile):
+                    functions.append((function, provided))
+                continue
+            outcome.sightings.append((provided.port, function, provided.profiles))
+            if profile_matches(provided.profiles, profile):
+                target = multis if provided.multi else singles
+                target.setdefault(provided.port, []).append((function, provided))
     services = [
         cls for cls in service_registry if _in_package(cls, package) and profile_matches(service_profiles(cls), profile)
     ]
     outcome.problems = _conflicts(singles, multis, profile)
+    service_bindings = _service_functions(functions, services, outcome.problems)
     if outcome.problems:
         return outcome
-    planned = _plan(existing, singles, multis, services)
+    planned = _plan(existing, singles, multis, services) + service_bindings
     captive = _captive(existing, planned)
     if captive is not None:
         outcome.problems = [captive]
@@ -100,32 +127,52 @@ def _conflicts(singles: _Found, multis: _Found, profile: str | None) -> list[Pro
     return []
 
 
+def _service_functions(
+    functions: list[tuple[Any, ProviderRegistration]], classes: list[type], problems: list[Problem]
+) -> list[Binding]:
+    """``@service`` functions: each keyed by the class its return annotation names, which no other declares."""
+    providers: dict[Hashable, list[object]] = {cls: [cls] for cls in classes}
+    bindings: list[Binding] = []
+    for function, registration in functions:
+        signature = provider_signature(function, registration.style)
+        key = signature.provides
+        if key is None:
+            reason = signature.problem or f"{function.__qualname__} has no return annotation"
+            problems.append(UnreadableProvider(function, reason))
+            continue
+        providers.setdefault(key, []).append(function)
+        parameters, style = signature.parameters, registration.style
+        bindings.append(Binding.for_function(key, function, registration.scope, Origin.SERVICE, parameters, style))
+    problems.extend(DuplicateProviders(key, tuple(found)) for key, found in providers.items() if len(found) > 1)
+    return bindings
+
+
 def _plan(
     existing: Mapping[Hashable, Binding], singles: _Found, multis: _Found, services: Iterable[type]
 ) -> list[Binding]:
     """The bindings a scan adds: adapters (one instance per class across its ports), multi lists, services."""
     planned: list[Binding] = []
     fresh_singles = {port: found[0] for port, found in singles.items() if port not in existing}
-    uses: dict[type, list[AdapterRegistration]] = {}
+    uses: dict[Any, list[Registration]] = {}
     for cls, registration in fresh_singles.values():
         uses.setdefault(cls, []).append(registration)
     for found in multis.values():
         for cls, registration in found:
             uses.setdefault(cls, []).append(registration)
-    shared: dict[type, SharedKey] = {}
+    shared: dict[Any, SharedKey] = {}
     for cls, registrations in uses.items():
         scopes = {r.scope for r in registrations}
         if len(registrations) > 1 and len(scopes) == 1 and Scope.FACTORY not in scopes:
             shared[cls] = SharedKey(cls)
             profiles = frozenset().union(*(r.profiles for r in registrations))
-            planned.append(Binding.for_class(shared[cls], cls, registrations[0].scope, Origin.INTERNAL, profiles))
+            planned.append(_implementation(shared[cls], cls, registrations[0], Origin.INTERNAL, profiles))
 
-    def adapter_binding(key: Hashable, cls: type, registration: AdapterRegistration) -> Binding:
+    def adapter_binding(key: Hashable, cls: Any, registration: Registration) -> Binding:
         if cls in shared:
             return Binding(
                 key, Kind.ALIAS, shared[cls], registration.scope, Origin.ADAPTER, profiles=registration.profiles
             )
-        return Binding.for_class(key, cls, registration.scope, Origin.ADAPTER, registration.profiles)
+        return _implementation(key, cls, registration, Origin.ADAPTER, registration.profiles)
 
     for port, (cls, registration) in fresh_singles.items():
         planned.append(adapter_binding(port, cls, registration))
@@ -153,9 +200,22 @@ def _plan(
     return planned
 
 
+def _implementation(
+    key: Hashable, declared: Any, registration: Registration, origin: Origin, profiles: frozenset[str]
+) -> Binding:
+    """The binding of an adapter: its class, or its provider function (keyed by the port, whatever it returns)."""
+    if isinstance(registration, ProviderRegistration):
+        parameters = provider_signature(declared, registration.style).parameters
+        return Binding.for_function(
+            key, declared, registration.scope, origin, parameters, registration.style, profiles=profiles
+        )
+    return Binding.for_class(key, declared, registration.scope, origin, profiles)
+
+
 def _priority_of(binding: Binding, port: Hashable) -> int:
-    cls = binding.target.implementation if binding.kind is Kind.ALIAS else binding.target
-    return next((r.priority for r in registrations_of(cls) if r.port is port and r.multi), 0)
+    declared = binding.target.implementation if binding.kind is Kind.ALIAS else binding.target
+    registrations: tuple[Registration, ...] = (*registrations_of(declared), *provider_registrations(declared))
+    return next((r.priority for r in registrations if r.port is port and r.multi), 0)
 
 
 def _captive(existing: Mapping[Hashable, Binding], planned: list[Binding]) -> Captive | None:
@@ -163,7 +223,7 @@ def _captive(existing: Mapping[Hashable, Binding], planned: list[Binding]) -> Ca
     known: dict[Hashable, Binding] = {b.key: b for b in planned}
     known.update(existing)  # earlier registrations win, as they will at registration
     for binding in planned:
-        if binding.scope is not Scope.SINGLETON or binding.kind is not Kind.CLASS:
+        if binding.scope is not Scope.SINGLETON or not binding.calls:
             continue
         for parameter in binding.parameters:
             child = known.get(parameter.key) if parameter.key is not None else None

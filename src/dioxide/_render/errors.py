@@ -15,15 +15,19 @@ from dioxide._plan.problems import (
     AmbiguousAdapters,
     Captive,
     Cycle,
+    DuplicateProviders,
     FactoryLifecycle,
     Hop,
     MissingDependency,
     MixedAdapters,
+    NotOpened,
     NotRegistered,
+    NotStarted,
     OutsideScope,
     Problem,
     Reentrant,
     UnreadableAnnotation,
+    UnreadableProvider,
 )
 from dioxide.exceptions import (
     AdapterNotFoundError,
@@ -63,6 +67,20 @@ def error_for(problem: Problem, plan: Plan) -> DioxideError:
         case Reentrant(key):
             name = key_name(key)
             return CircularDependencyError(f"Circular dependency: {name} was requested again while building {name}")
+        case NotStarted(key, function):
+            name = key_name(key)
+            return ResolutionError(
+                f"Cannot resolve {name} yet: it is provided by the async function "
+                f"{getattr(function, '__qualname__', function)}, which runs when the container starts\n"
+                f"  Start the container first: `async with container:` or `await container.start()` "
+                "(`with container:` in synchronous code)"
+            )
+        case NotOpened(key):
+            return ResolutionError(
+                f"Cannot resolve {key_name(key)} in this scope: it is provided by an async function, which runs "
+                "when the scope opens\n  Open the scope with `async with container.create_scope() as scope:` "
+                "(or `with` in synchronous code)"
+            )
         case OutsideScope(key):
             return ScopeError(component=key_name(key), required_scope="request")
         case AmbiguousAdapters(port, classes, profile):
@@ -72,12 +90,25 @@ def error_for(problem: Problem, plan: Plan) -> DioxideError:
                 f"({', '.join(c.__name__ for c in classes)}). Only one adapter per port+profile combination is "
                 "allowed."
             )
+        case DuplicateProviders(key, providers):
+            names = ", ".join(_declared(p) for p in providers)
+            return AmbiguousAdapterError(
+                f"Several @service declarations provide {key_name(key)}: {names}. Keep one of them (the test "
+                "profile can replace a component with @adapter.for_ on a port, or with container.override())."
+            )
+        case UnreadableProvider(function, reason):
+            return ServiceNotFoundError(f"Cannot register {getattr(function, '__qualname__', function)}: {reason}")
         case MixedAdapters(port, singles, multis):
             return AmbiguousAdapterError(
                 f"Port {port.__name__} has both single adapters ({', '.join(c.__name__ for c in singles)}) and "
                 f"multi-binding adapters ({', '.join(c.__name__ for c in multis)}). A port must be either "
                 "single-binding OR multi-binding, not both."
             )
+
+
+def _declared(provider: object) -> str:
+    kind = "class" if isinstance(provider, type) else "function"
+    return f"{getattr(provider, '__qualname__', provider)} (@service {kind})"
 
 
 def raise_all(problems: Sequence[Problem], plan: Plan, subject: str) -> None:

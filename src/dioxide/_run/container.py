@@ -9,6 +9,7 @@ graph, generating providers) happens before, once per key.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import warnings
@@ -18,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 from dioxide._compile.providers import Compiler, RootProvider, ScopeProvider, SingletonSlot
 from dioxide._lifecycle_runner import LifecycleRunner, SyncBridge, raise_failures, report_failures
-from dioxide._plan.bindings import Binding, Kind, Origin, is_port, key_name
+from dioxide._plan.bindings import Binding, Kind, key_name
 from dioxide._plan.plan import Plan, is_list_key
 from dioxide._plan.scanner import orphan_lifecycles, plan_scan
 from dioxide._render.errors import raise_all
@@ -26,6 +27,7 @@ from dioxide._run import introspection
 from dioxide._run.imports import check_allowed, import_package, user_stacklevel
 from dioxide._run.lazy import LazyScans, Pending
 from dioxide._run.overrides import Override, override_binding, refuse_started_dependents
+from dioxide._run.registration import ManualRegistration
 from dioxide._run.scope import ScopedContainer, ScopeWiring
 from dioxide._typing import ComponentType
 from dioxide.profile_enum import Profile, profile_value
@@ -41,7 +43,7 @@ T = TypeVar("T")
 logger = logging.getLogger("dioxide")
 
 
-class Container:
+class Container(ManualRegistration):
     """A dependency-injection container for one profile.
 
     ``Container(profile=Profile.PRODUCTION)`` scans every decorated class at construction; ``resolve(T)``
@@ -53,7 +55,7 @@ class Container:
         self._allowed_packages = list(allowed_packages) if allowed_packages is not None else None
         # what this container knows, in registration order
         self._bindings: dict[Hashable, Binding] = {}
-        self._sightings: dict[Hashable, dict[type, frozenset[str]]] = {}
+        self._sightings: dict[Hashable, dict[Any, frozenset[str]]] = {}
         self._profile: str | None = None
         self._scanned = False
         self._overrides: list[Override] = []
@@ -72,8 +74,8 @@ class Container:
             self,
             providers=self._scope_providers,
             compile=self._compile_scoped,
-            lifecycle_keys=lambda: self._plan().lifecycle_keys(Scope.REQUEST),
-            name_of=self._component_name,
+            steps=self._scope_steps,
+            needs_opening=self._scope_needs_opening,
             bridge=self._sync_bridge,
         )
         if type(self).create_scope is Container.create_scope:  # a scope per call, with no frame of ours
@@ -122,6 +124,7 @@ class Container:
                 root_cache=self._providers,
                 scope_cache=self._scope_providers,
                 slots=self._slots,
+                track=self._track,
             )
         return compiler
 
@@ -228,38 +231,6 @@ class Container:
             self._profile = profile
             self._changed()
 
-    # -- manual registration ---------------------------------------------------------------------------
-
-    def _register(self, binding: Binding) -> None:
-        if binding.key in self._bindings:
-            raise KeyError(f"Duplicate provider registration: {key_name(binding.key)}")
-        self._bindings[binding.key] = binding
-        self._changed()
-
-    def register_instance(self, component_type: ComponentType[T], instance: T) -> None:
-        """Register an existing object; ``reset()`` keeps it."""
-        _check_instance(component_type, instance)
-        lifecycle = getattr(type(instance), "_dioxide_lifecycle", False) is True
-        self._register(
-            Binding(component_type, Kind.INSTANCE, instance, Scope.SINGLETON, Origin.MANUAL, lifecycle=lifecycle)
-        )
-        self._instances[component_type] = instance
-
-    def register_class(self, component_type: ComponentType[T], implementation: type[T]) -> None:
-        """Register a class called with no arguments on every resolve."""
-        self._register(Binding(component_type, Kind.FACTORY, implementation, Scope.FACTORY, Origin.MANUAL))
-
-    def register_singleton_factory(self, component_type: ComponentType[T], factory: Callable[[], T]) -> None:
-        """Register a zero-argument factory called once; its result is cached."""
-        self._register(Binding(component_type, Kind.FACTORY, factory, Scope.SINGLETON, Origin.MANUAL))
-
-    def register_transient_factory(self, component_type: ComponentType[T], factory: Callable[[], T]) -> None:
-        """Register a zero-argument factory called on every resolve."""
-        self._register(Binding(component_type, Kind.FACTORY, factory, Scope.FACTORY, Origin.MANUAL))
-
-    register_singleton = register_singleton_factory
-    register_factory = register_transient_factory
-
     # -- overrides -----------------------------------------------------------------------------------
 
     def override(self, component_type: ComponentType[T], replacement: object) -> Override:
@@ -328,8 +299,7 @@ class Container:
         self._runners.append(runner)
         try:
             self.validate()
-            keys = self._plan().lifecycle_keys(Scope.SINGLETON)
-            await runner.start((self._component_name(key), self._current().root(key)) for key in keys)
+            await runner.start(self._startup_steps(Scope.SINGLETON, None, self.resolve))
         except BaseException as error:
             self._runners.remove(runner)
             self._start_future = None
@@ -340,6 +310,36 @@ class Container:
                 future.exception()  # retrieved: waiters re-raise it, nobody else has to
             raise
         future.set_result(None)
+
+    def _startup_steps(
+        self, scope: Scope, instances: dict[Any, Any] | None, resolve: Callable[[Any], Any]
+    ) -> list[tuple[str, Callable[[], Any]]]:
+        """What a start (of the container, or of a scope) does, in order: build and initialize ``@lifecycle``
+        components, await async providers."""
+        compiler = self._current()
+        steps: list[tuple[str, Callable[[], Any]]] = []
+        for key in compiler.plan.startup_keys(scope):
+            binding = compiler.plan.get(key)
+            if binding is not None and binding.style.is_async:
+                steps.append((self._component_name(key), functools.partial(compiler.build_async, key, instances)))
+            else:
+                steps.append((self._component_name(key), functools.partial(resolve, key)))
+        return steps
+
+    def _scope_steps(
+        self, instances: dict[Any, Any], resolve: Callable[[Hashable], Any]
+    ) -> list[tuple[str, Callable[[], Any]]]:
+        return self._startup_steps(Scope.REQUEST, instances, resolve)
+
+    def _scope_needs_opening(self) -> bool:
+        plan = self._plan()
+        return bool(plan.startup_keys(Scope.REQUEST)) or plan.cleans_up(Scope.REQUEST)
+
+    def _track(self, name: str, cleanup: Any) -> None:
+        """A singleton generator provider's cleanup: disposed by ``stop()``, newest first, with the rest."""
+        if not self._runners:
+            self._runners.append(LifecycleRunner())
+        self._runners[-1].started.append((name, cleanup))
 
     @property
     def started(self) -> bool:
@@ -495,22 +495,6 @@ class Container:
 
 async def _awaited(function: Callable[..., Awaitable[T]], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
     return await function(*args, **kwargs)
-
-
-def _check_instance(component_type: Any, instance: object) -> None:
-    if not isinstance(component_type, type):
-        return
-    if is_port(component_type):
-        required = [
-            name
-            for name in dir(component_type)
-            if not name.startswith("_") and callable(getattr(component_type, name, None))
-        ]
-        if all(callable(getattr(instance, name, None)) for name in required):
-            return
-    elif isinstance(instance, component_type):
-        return
-    raise TypeError(f"instance must be of type '{component_type.__name__}', got '{type(instance).__name__}'")
 
 
 container = Container()

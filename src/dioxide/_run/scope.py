@@ -9,12 +9,12 @@ refuses to resolve.
 
 from __future__ import annotations
 
-import functools
 import weakref
 from collections.abc import Callable, Hashable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
+from dioxide._compile.generators import SCOPE_CLEANUPS
 from dioxide._lifecycle_runner import LifecycleRunner, SyncBridge, report_failures
 from dioxide._typing import ComponentType
 from dioxide.exceptions import ScopeError
@@ -38,17 +38,7 @@ class ScopeWiring:
     One per container, made by the container itself; scopes never reach into the container otherwise.
     """
 
-    __slots__ = (
-        "__weakref__",
-        "_keys",
-        "bridge",
-        "compile",
-        "lifecycle_keys",
-        "name_of",
-        "parent",
-        "providers",
-        "quiet",
-    )
+    __slots__ = ("__weakref__", "_known", "bridge", "compile", "needs_opening", "parent", "providers", "quiet", "steps")
 
     def __init__(
         self,
@@ -56,23 +46,23 @@ class ScopeWiring:
         *,
         providers: dict[Any, ScopeProvider],
         compile: Callable[[Any], ScopeProvider],
-        lifecycle_keys: Callable[[], list[Hashable]],
-        name_of: Callable[[Hashable], str],
+        steps: Callable[[dict[Any, Any], Callable[[Hashable], Any]], list[tuple[str, Callable[[], Any]]]],
+        needs_opening: Callable[[], bool],
         bridge: SyncBridge,
     ) -> None:
         self.parent = parent
         self.providers = providers
         self.compile = compile
-        self.lifecycle_keys = lifecycle_keys
-        self.name_of = name_of
+        self.steps = steps
+        self.needs_opening = needs_opening
         self.bridge = bridge
-        self._keys: list[Hashable] | None = None
-        self.quiet = False  # True once the keys are known and there are none: opening a scope does nothing
+        self._known = False
+        self.quiet = False  # True once known that opening a scope has nothing to do (the common case)
         _wirings[parent] = weakref.ref(self)
 
     def changed(self) -> None:
-        """The container's plan changed: the REQUEST ``@lifecycle`` keys are computed again on next use."""
-        self._keys = None
+        """The container's plan changed: whether a scope has work to open is found out again on next use."""
+        self._known = False
         self.quiet = False
 
     def new_scope(self) -> ScopedContainer:
@@ -84,13 +74,12 @@ class ScopeWiring:
         scope._runner = None
         return scope
 
-    def lifecycle(self) -> list[Hashable]:
-        """The REQUEST ``@lifecycle`` keys, in initialization order (remembered until the plan changes)."""
-        keys = self._keys
-        if keys is None:
-            keys = self._keys = self.lifecycle_keys()
-            self.quiet = not keys
-        return keys
+    def opens(self) -> bool:
+        """Whether opening a scope has work: REQUEST ``@lifecycle`` components, async or generator providers."""
+        if not self._known:
+            self.quiet = not self.needs_opening()
+            self._known = True
+        return not self.quiet
 
 
 class ScopedContainer:
@@ -165,10 +154,8 @@ class ScopedContainer:
 
     async def _open(self) -> None:
         runner = LifecycleRunner()
-        wiring = self._wiring
-        await runner.start(
-            (wiring.name_of(key), functools.partial(self._resolve_key, key)) for key in wiring.lifecycle()
-        )
+        self._instances[SCOPE_CLEANUPS] = runner.started  # generator providers' cleanups join the same order
+        await runner.start(self._wiring.steps(self._instances, self._resolve_key))
         self._runner = runner
 
     async def _close(self, exc: BaseException | None) -> None:
@@ -177,7 +164,7 @@ class ScopedContainer:
             report_failures(await runner.stop(), exc, "closing a scope")
 
     async def __aenter__(self) -> ScopedContainer:
-        if not self._wiring.quiet and self._wiring.lifecycle():
+        if not self._wiring.quiet and self._wiring.opens():
             await self._open()
         return self
 
@@ -189,7 +176,7 @@ class ScopedContainer:
             await self._close(exc)
 
     def __enter__(self) -> ScopedContainer:
-        if not self._wiring.quiet and self._wiring.lifecycle():
+        if not self._wiring.quiet and self._wiring.opens():
             self._wiring.bridge.run(self._open)
         return self
 
