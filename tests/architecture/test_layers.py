@@ -101,7 +101,7 @@ def is_private(name: str) -> bool:
 
 
 def is_protocol(node: ast.AST) -> bool:
-    return isinstance(node, ast.ClassDef) and any(ast.unparse(base).endswith("Protocol") for base in node.bases)
+    return isinstance(node, ast.ClassDef) and any(ast.unparse(base).split("[")[0].endswith("Protocol") for base in node.bases)
 
 
 def defined_names(tree: ast.Module) -> Iterator[ast.AST]:
@@ -226,7 +226,7 @@ class DescribeLayers:
             {
                 "dioxide/block.py": (
                     "from typing import Protocol\n"
-                    "class _Router(Protocol):\n"
+                    "class _Router(Protocol[T]):\n"
                     "    def _candidates(self) -> list[int]: ...\n"
                     "def enter(router: _Router, db: object) -> None:\n"
                     "    router._candidates()\n"
