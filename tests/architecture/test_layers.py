@@ -101,7 +101,8 @@ def is_private(name: str) -> bool:
 
 
 def is_protocol(node: ast.AST) -> bool:
-    return isinstance(node, ast.ClassDef) and any(ast.unparse(base).split("[")[0].endswith("Protocol") for base in node.bases)
+    bases = node.bases if isinstance(node, ast.ClassDef) else []
+    return any(ast.unparse(base).split("[")[0].endswith("Protocol") for base in bases)
 
 
 def defined_names(tree: ast.Module) -> Iterator[ast.AST]:
