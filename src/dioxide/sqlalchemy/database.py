@@ -298,8 +298,8 @@ class SQLAlchemyDatabase(TransactionManager[AsyncSession]):
         return factory
 
     @contextmanager
-    def _sessions_bound_to(self, connection: AsyncConnection) -> Iterator[None]:
-        """Route every session through ``connection``, whose transaction the caller owns (test rollback).
+    def sessions_bound_to(self, connection: AsyncConnection) -> Iterator[None]:
+        """Route every session through ``connection``, whose transaction the caller owns (``rollback_after()``).
 
         Sessions join that transaction with savepoints (``join_transaction_mode="create_savepoint"``), so the
         application's commits and rollbacks stay inside it. Isolation level and read-only cannot be changed

@@ -125,16 +125,16 @@ class DatabaseSettings:
         )
         self.pool_size = _check_int(pool_size, DB_POOL_SIZE, minimum=1)
         self.max_overflow = _check_int(max_overflow, DB_MAX_OVERFLOW, minimum=0)
-        self.pool_timeout = _check_seconds(pool_timeout, DB_POOL_TIMEOUT)
+        self.pool_timeout = check_seconds(pool_timeout, DB_POOL_TIMEOUT)
         self.pool_recycle = None if pool_recycle is None else _check_int(pool_recycle, DB_POOL_RECYCLE, minimum=1)
-        self.connect_timeout = _check_seconds(connect_timeout, DB_CONNECT_TIMEOUT)
-        self.statement_timeout = _check_seconds(statement_timeout, DB_STATEMENT_TIMEOUT)
-        self.lock_timeout = _check_seconds(lock_timeout, DB_LOCK_TIMEOUT)
+        self.connect_timeout = check_seconds(connect_timeout, DB_CONNECT_TIMEOUT)
+        self.statement_timeout = check_seconds(statement_timeout, DB_STATEMENT_TIMEOUT)
+        self.lock_timeout = check_seconds(lock_timeout, DB_LOCK_TIMEOUT)
         self.echo = bool(echo)
         self.migration_mode: MigrationMode = _migration_mode(run_migrations)
         self.alembic_config: str | None = None if alembic_config is None else os.fspath(alembic_config)
         self.alembic_script_location = alembic_script_location or None
-        self.migration_lock_timeout = _check_seconds(migration_lock_timeout, MIGRATION_LOCK_TIMEOUT)
+        self.migration_lock_timeout = check_seconds(migration_lock_timeout, MIGRATION_LOCK_TIMEOUT)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, require_url: bool = False) -> DatabaseSettings:
@@ -153,16 +153,16 @@ class DatabaseSettings:
             replica_urls=dict.fromkeys(replicas),
             pool_size=_parse_int(env, DB_POOL_SIZE, 5),
             max_overflow=_parse_int(env, DB_MAX_OVERFLOW, 10),
-            pool_timeout=_parse_seconds(env, DB_POOL_TIMEOUT, 30.0),
+            pool_timeout=parse_seconds(env, DB_POOL_TIMEOUT, 30.0),
             pool_recycle=_parse_int(env, DB_POOL_RECYCLE, 0) if recycle else None,
-            connect_timeout=_parse_seconds(env, DB_CONNECT_TIMEOUT, 10.0),
-            statement_timeout=_parse_seconds(env, DB_STATEMENT_TIMEOUT, 30.0),
-            lock_timeout=_parse_seconds(env, DB_LOCK_TIMEOUT, 5.0),
+            connect_timeout=parse_seconds(env, DB_CONNECT_TIMEOUT, 10.0),
+            statement_timeout=parse_seconds(env, DB_STATEMENT_TIMEOUT, 30.0),
+            lock_timeout=parse_seconds(env, DB_LOCK_TIMEOUT, 5.0),
             echo=_parse_bool(env, DB_ECHO),
             run_migrations=_parse_migrations(env),
             alembic_config=env.get(ALEMBIC_CONFIG, "").strip() or None,
             alembic_script_location=env.get(ALEMBIC_SCRIPT_LOCATION, "").strip() or None,
-            migration_lock_timeout=_parse_seconds(env, MIGRATION_LOCK_TIMEOUT, 60.0),
+            migration_lock_timeout=parse_seconds(env, MIGRATION_LOCK_TIMEOUT, 60.0),
         )
 
     @property
@@ -289,7 +289,8 @@ def _parse_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise DatabaseConfigError(f"{name} must be a whole number, got {raw!r}", variable=name) from None
 
 
-def _parse_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+def parse_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A duration variable, with the same message wherever one is read (settings, replica policy, ``env.py``)."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -338,7 +339,8 @@ def _check_int(value: int, name: str, *, minimum: int) -> int:
     return value
 
 
-def _check_seconds(value: float, name: str) -> float:
+def check_seconds(value: float, name: str) -> float:
+    """A positive, finite duration given in code, rejected with the variable's name so the fix is obvious."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise DatabaseConfigError(f"{name} must be a number of seconds, got {value!r}", variable=name)
     if not math.isfinite(value) or value <= 0:

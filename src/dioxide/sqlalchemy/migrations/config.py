@@ -20,7 +20,8 @@ DEFAULT_CONFIG_FILE: Final = "alembic.ini"
 DEFAULT_VERSION_TABLE: Final = "alembic_version"
 
 
-def _require_alembic() -> None:
+def require_alembic() -> None:
+    """Fail with the install hint, naming ``RUN_MIGRATIONS``, rather than an ``ImportError`` deep in a call."""
     try:
         import alembic  # noqa: F401
     except ImportError:
@@ -30,7 +31,8 @@ def _require_alembic() -> None:
         ) from None
 
 
-def _load_config(config: str | os.PathLike[str] | Config | None, script_location: str | None) -> Config:
+def load_config(config: str | os.PathLike[str] | Config | None, script_location: str | None) -> Config:
+    """The Alembic ``Config`` to run, its scripts checked now so that a wrong variable stops startup."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
@@ -83,9 +85,11 @@ def _option(config: Config, name: str) -> str | None:
     return str(value) if value else None
 
 
-def _script_location(config: Config) -> str:
+def script_location_of(config: Config) -> str:
+    """The migrations folder as configured, for messages (``"?"`` when none is set)."""
     return _option(config, "script_location") or "?"
 
 
-def _version_table(config: Config) -> tuple[str, str | None]:
+def version_table_of(config: Config) -> tuple[str, str | None]:
+    """``(version_table, schema)``: the runner and ``env.py`` must agree on it, and the lock id derives from it."""
     return _option(config, "version_table") or DEFAULT_VERSION_TABLE, _option(config, "version_table_schema")

@@ -15,10 +15,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
 from dioxide.sqlalchemy import sqlite
-from dioxide.sqlalchemy.migrations.config import _version_table
+from dioxide.sqlalchemy.migrations.config import version_table_of
 from dioxide.sqlalchemy.migrations.errors import MigrationError
-from dioxide.sqlalchemy.migrations.lock import _migration_lock, migration_lock_id
-from dioxide.sqlalchemy.settings import MIGRATION_LOCK_TIMEOUT, DatabaseSettings, _parse_seconds, parse_database_url
+from dioxide.sqlalchemy.migrations.lock import migration_lock, migration_lock_id
+from dioxide.sqlalchemy.settings import MIGRATION_LOCK_TIMEOUT, DatabaseSettings, parse_database_url, parse_seconds
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -40,7 +40,7 @@ def run_migrations_env(target_metadata: MetaData | Sequence[MetaData] | None = N
     from alembic import context
 
     config = context.config
-    version_table, version_table_schema = _version_table(config)
+    version_table, version_table_schema = version_table_of(config)
     options.setdefault("version_table", version_table)
     options.setdefault("version_table_schema", version_table_schema)
     options["target_metadata"] = target_metadata
@@ -69,7 +69,7 @@ def run_migrations_env(target_metadata: MetaData | Sequence[MetaData] | None = N
             "dioxide.sqlalchemy.migrations.AlembicMigrations (or set config.attributes['connection'])"
         )
     _configure_logging(config)
-    lock_timeout = _parse_seconds(os.environ, MIGRATION_LOCK_TIMEOUT, 60.0)
+    lock_timeout = parse_seconds(os.environ, MIGRATION_LOCK_TIMEOUT, 60.0)
     lock_id = migration_lock_id(version_table, version_table_schema)
     asyncio.run(_migrate_from_command_line(_command_line_url(config), options, lock_id, lock_timeout))
 
@@ -91,7 +91,7 @@ async def _migrate_from_command_line(url: URL, options: dict[str, Any], lock_id:
     if url.get_backend_name() == "sqlite":
         sqlite.install(engine, wal=sqlite.is_file_database(url))
     try:
-        async with engine.connect() as connection, _migration_lock(connection, lock_id=lock_id, wait=lock_timeout):
+        async with engine.connect() as connection, migration_lock(connection, lock_id=lock_id, wait=lock_timeout):
             await connection.run_sync(_migrate_on, options)
             await connection.commit()
     finally:

@@ -42,7 +42,7 @@ def migration_lock_id(version_table: str = DEFAULT_VERSION_TABLE, schema: str | 
 
 
 @asynccontextmanager
-async def _migration_lock(connection: AsyncConnection, *, lock_id: int, wait: float) -> AsyncIterator[float]:
+async def migration_lock(connection: AsyncConnection, *, lock_id: int, wait: float) -> AsyncIterator[float]:
     """Hold the migration lock of ``connection``'s database; yields the seconds waited for it.
 
     Enter it outside a transaction. On SQLite the block runs inside the ``BEGIN IMMEDIATE`` transaction that

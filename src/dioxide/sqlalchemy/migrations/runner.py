@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Final
 
 from dioxide.sqlalchemy import sqlite
 from dioxide.sqlalchemy.errors import DatabaseConfigError
-from dioxide.sqlalchemy.migrations.config import _load_config, _require_alembic, _script_location, _version_table
+from dioxide.sqlalchemy.migrations.config import load_config, require_alembic, script_location_of, version_table_of
 from dioxide.sqlalchemy.migrations.errors import MigrationError, SchemaNotAtHeadError
-from dioxide.sqlalchemy.migrations.lock import _migration_lock, migration_lock_id
+from dioxide.sqlalchemy.migrations.lock import migration_lock, migration_lock_id
 from dioxide.sqlalchemy.settings import MIGRATION_LOCK_TIMEOUT, RUN_MIGRATIONS, DatabaseSettings, MigrationMode
 
 if TYPE_CHECKING:
@@ -63,15 +63,15 @@ class AlembicMigrations:
         lock_timeout: float = 60.0,
         lock_id: int | None = None,
     ) -> None:
-        _require_alembic()
+        require_alembic()
         if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, int | float) or not lock_timeout > 0:
             raise DatabaseConfigError(
                 f"{MIGRATION_LOCK_TIMEOUT} must be a positive number of seconds, got {lock_timeout!r}",
                 variable=MIGRATION_LOCK_TIMEOUT,
             )
-        self.config = _load_config(config, script_location)
-        self.script_location = _script_location(self.config)
-        self.version_table, self.version_table_schema = _version_table(self.config)
+        self.config = load_config(config, script_location)
+        self.script_location = script_location_of(self.config)
+        self.version_table, self.version_table_schema = version_table_of(self.config)
         self.lock_timeout = float(lock_timeout)
         self.lock_id = migration_lock_id(self.version_table, self.version_table_schema) if lock_id is None else lock_id
 
@@ -130,7 +130,7 @@ class AlembicMigrations:
                     current=before,
                     heads=heads,
                 )
-            async with _migration_lock(connection, lock_id=self.lock_id, wait=self.lock_timeout) as waited:
+            async with migration_lock(connection, lock_id=self.lock_id, wait=self.lock_timeout) as waited:
                 current = await connection.run_sync(self._current)
                 self._check_known(current, known, heads)
                 if set(current) == set(heads):

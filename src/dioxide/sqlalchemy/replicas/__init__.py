@@ -44,8 +44,9 @@ that is unreachable or lags more than ``max_lag`` leaves the rotation for ``cool
 dialects get the connection check only.
 
 Where it lives: ``ports`` (the two ports), ``policy`` (``ReplicaPolicy``), ``router`` (``ReplicaRouter``),
-``read_block`` (which node a read enters), ``health`` (the checks and ``ReplicaStatus``), ``wal`` (WAL position
-tokens), ``database`` (``ReplicaDatabase``) and ``mirror`` (``MirrorReadDatabase``).
+``routing`` (the state reads are routed by), ``read_block`` (which node a read enters), ``health`` (the checks
+and ``ReplicaStatus``), ``wal`` (WAL position tokens), ``database`` (``ReplicaDatabase``) and ``mirror``
+(``MirrorReadDatabase``).
 """
 
 from __future__ import annotations

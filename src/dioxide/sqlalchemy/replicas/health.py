@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL
 from dioxide.sqlalchemy.database import SQLAlchemyDatabase
 from dioxide.sqlalchemy.masking import mask_url, scrub, url_password
 from dioxide.sqlalchemy.replicas.policy import ReplicaPolicy
-from dioxide.sqlalchemy.replicas.wal import _PRIMARY_POSITION, format_wal_position, parse_wal_position
+from dioxide.sqlalchemy.replicas.wal import format_wal_position, parse_wal_position, primary_wal_position
 
 logger = logging.getLogger("dioxide.sqlalchemy.replicas")
 
@@ -44,7 +44,7 @@ class ReplicaStatus:
     error: str | None
 
 
-class _Replica:
+class Replica:
     """A replica's node and what the last checks found."""
 
     __slots__ = (
@@ -98,7 +98,7 @@ class _Replica:
                     in_recovery, replayed, replay_age = False, None, None
         except Exception as error:
             self.reachable = False
-            self.exclude(f"unreachable: {self.failure(error, policy.check_timeout)}", policy.cooldown)
+            self.exclude_after_error("unreachable", error, policy)
             return
         now = time.monotonic()
         self.reachable = True
@@ -143,6 +143,10 @@ class _Replica:
                 cooldown,
             )
 
+    def exclude_after_error(self, what: str, error: BaseException, policy: ReplicaPolicy) -> None:
+        """Out of rotation because of ``error``; ``what`` says when it happened (``"refused a read"``...)."""
+        self.exclude(f"{what}: {self.failure(error, policy.check_timeout)}", policy.cooldown)
+
     def failure(self, error: BaseException, check_timeout: float) -> str:
         """What went wrong, for the logs and ``ReplicaStatus.error``, without the replica's password."""
         cause = getattr(error, "orig", None) or error
@@ -157,11 +161,11 @@ async def primary_position(primary: SQLAlchemyDatabase, check_timeout: float) ->
         return None
     try:
         async with asyncio.timeout(check_timeout), primary.engine.connect() as connection:
-            position = (await connection.exec_driver_sql(_PRIMARY_POSITION)).scalar()
+            position = await primary_wal_position(connection)
     except Exception as error:
         logger.debug("could not sample the primary's WAL position: %r", error)
         return None
-    return None if position is None else parse_wal_position(str(position))
+    return None if position is None else parse_wal_position(position)
 
 
 def prune_samples(samples: deque[tuple[float, int]], policy: ReplicaPolicy, now: float) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from dioxide.sqlalchemy.settings import _check_seconds, _parse_seconds
+from dioxide.sqlalchemy.settings import check_seconds, parse_seconds
 
 DB_REPLICA_MAX_LAG: Final = "DB_REPLICA_MAX_LAG"
 DB_REPLICA_CHECK_INTERVAL: Final = "DB_REPLICA_CHECK_INTERVAL"
@@ -37,14 +37,14 @@ class ReplicaPolicy:
             ("cooldown", DB_REPLICA_COOLDOWN),
             ("check_timeout", DB_REPLICA_CHECK_TIMEOUT),
         ):
-            object.__setattr__(self, name, _check_seconds(getattr(self, name), variable))
+            object.__setattr__(self, name, check_seconds(getattr(self, name), variable))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ReplicaPolicy:
         env = os.environ if environ is None else environ
         return cls(
-            max_lag=_parse_seconds(env, DB_REPLICA_MAX_LAG, 5.0),
-            check_interval=_parse_seconds(env, DB_REPLICA_CHECK_INTERVAL, 1.0),
-            cooldown=_parse_seconds(env, DB_REPLICA_COOLDOWN, 10.0),
-            check_timeout=_parse_seconds(env, DB_REPLICA_CHECK_TIMEOUT, 2.0),
+            max_lag=parse_seconds(env, DB_REPLICA_MAX_LAG, 5.0),
+            check_interval=parse_seconds(env, DB_REPLICA_CHECK_INTERVAL, 1.0),
+            cooldown=parse_seconds(env, DB_REPLICA_COOLDOWN, 10.0),
+            check_timeout=parse_seconds(env, DB_REPLICA_CHECK_TIMEOUT, 2.0),
         )

@@ -2,51 +2,24 @@
 
 It joins the primary's or an enclosing block's transaction, else tries the router's candidate replicas in turn and
 falls back to the primary; a replica that cannot give a connection is taken out of rotation on the way, so a dead
-replica fails no read. ``_is_disconnect`` tells ``read()`` when a read that failed may run again on the primary.
+replica fails no read.
 """
 
 from __future__ import annotations
 
 import asyncio
 from contextlib import AbstractAsyncContextManager
-from contextvars import ContextVar, Token
+from contextvars import Token
 from types import TracebackType
-from typing import TYPE_CHECKING, Final, Literal, Protocol
+from typing import Final
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dioxide.sqlalchemy.availability import unavailability
 from dioxide.sqlalchemy.database import SQLAlchemyDatabase
 from dioxide.sqlalchemy.errors import DatabaseUnavailableError, TransactionError
-from dioxide.sqlalchemy.replicas.policy import ReplicaPolicy
-
-if TYPE_CHECKING:
-    from dioxide.sqlalchemy.replicas.health import _Replica
-
-Mode = Literal["auto", "primary", "replica"]
-
-
-class _Router(Protocol):
-    """What a read block needs of ``ReplicaRouter`` (a protocol, so that this module does not import the router)."""
-
-    @property
-    def primary_database(self) -> SQLAlchemyDatabase: ...
-
-    @property
-    def policy(self) -> ReplicaPolicy: ...
-
-    @property
-    def _current(self) -> ContextVar[SQLAlchemyDatabase | None]: ...
-
-    def _require_started(self) -> None: ...
-
-    def _candidates(self, mode: Mode) -> list[_Replica]: ...
-
-    def _exclude(self, replica: _Replica, reason: str) -> None: ...
-
-    def _reason(self, replica: _Replica, error: BaseException) -> str: ...
-
+from dioxide.sqlalchemy.replicas.health import Replica
+from dioxide.sqlalchemy.replicas.routing import Mode, Routing
 
 # What a replica may raise when it is down, restarting or saturated: the read moves on to another node.
 _NODE_ERRORS: Final = (
@@ -59,13 +32,13 @@ _NODE_ERRORS: Final = (
 )
 
 
-class _ReadBlock:
+class ReadBlock:
     """The async context manager of ``reading()``, ``primary()`` and ``replica()``; use it once."""
 
-    __slots__ = ("_block", "_isolation_level", "_mode", "_router", "_token", "joined", "node")
+    __slots__ = ("_block", "_isolation_level", "_mode", "_routing", "_token", "joined", "node")
 
-    def __init__(self, router: _Router, mode: Mode, isolation_level: str | None) -> None:
-        self._router = router
+    def __init__(self, routing: Routing, mode: Mode, isolation_level: str | None) -> None:
+        self._routing = routing
         self._mode = mode
         self._isolation_level = isolation_level
         self._block: AbstractAsyncContextManager[AsyncSession] | None = None
@@ -76,16 +49,16 @@ class _ReadBlock:
     async def __aenter__(self) -> AsyncSession:
         if self._block is not None:
             raise TransactionError("a read block can be entered only once; call reading() again")
-        router = self._router
-        router._require_started()
-        primary = router.primary_database
+        routing = self._routing
+        routing.require_started()
+        primary = routing.primary
         if self._mode != "replica" and primary.in_transaction():
             return await self._join(primary)
-        current = router._current.get()
+        current = routing.current.get()
         if current is not None and current is not primary and self._mode != "primary" and current.in_transaction():
             return await self._join(current)
         if self._mode != "primary":
-            for replica in router._candidates(self._mode):
+            for replica in routing.candidates(self._mode):
                 session = await self._try(replica)
                 if session is not None:
                     return session
@@ -100,9 +73,9 @@ class _ReadBlock:
             return
         if self._token is not None:
             try:
-                self._router._current.reset(self._token)
+                self._routing.current.reset(self._token)
             except (ValueError, RuntimeError):  # exited in another context than the one that entered
-                self._router._current.set(None)
+                self._routing.current.set(None)
         await block.__aexit__(exc_type, exc, traceback)
 
     async def _join(self, node: SQLAlchemyDatabase) -> AsyncSession:
@@ -114,10 +87,10 @@ class _ReadBlock:
     async def _enter(self, block: AbstractAsyncContextManager[AsyncSession], node: SQLAlchemyDatabase) -> AsyncSession:
         session = await block.__aenter__()
         self._block, self.node = block, node
-        self._token = self._router._current.set(node)
+        self._token = self._routing.current.set(node)
         return session
 
-    async def _try(self, replica: _Replica) -> AsyncSession | None:
+    async def _try(self, replica: Replica) -> AsyncSession | None:
         node = replica.node
         if node.dialect_name == "postgresql":  # the connection is read-only already
             block = node.transaction(isolation_level=self._isolation_level) if self._isolation_level else node.reading()
@@ -126,23 +99,18 @@ class _ReadBlock:
         try:
             session = await block.__aenter__()
         except _NODE_ERRORS as error:
-            self._router._exclude(replica, f"refused a read: {self._router._reason(replica, error)}")
+            replica.exclude_after_error("refused a read", error, self._routing.policy)
             return None
         try:  # check out now, so that a dead or hung replica shows here (within check_timeout), not in the query
-            async with asyncio.timeout(self._router.policy.check_timeout):
+            async with asyncio.timeout(self._routing.policy.check_timeout):
                 await session.connection()
         except _NODE_ERRORS as error:
             try:
                 await block.__aexit__(type(error), error, error.__traceback__)
             except Exception:
                 pass
-            self._router._exclude(replica, f"refused a read: {self._router._reason(replica, error)}")
+            replica.exclude_after_error("refused a read", error, self._routing.policy)
             return None
         self._block, self.node = block, node
-        self._token = self._router._current.set(node)
+        self._token = self._routing.current.set(node)
         return session
-
-
-def _is_disconnect(error: BaseException) -> bool:
-    """Whether ``error`` says the node is gone or hung (not merely slow or busy), so that the read may run again."""
-    return unavailability(error) in ("down", "no answer")

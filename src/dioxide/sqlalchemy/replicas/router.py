@@ -1,41 +1,39 @@
 """``ReplicaRouter``: the ``ReadDatabase`` port over the primary and its replicas, as a lifecycle component.
 
-It owns the replicas (their engines, opened and closed with the container), the monitor task that checks them, and
-the routing state: the rotation, the time of this context's last write and its ``read_after()`` token. Which node a
-read block enters is decided in ``read_block``; the rules are in the package doc.
+It owns the replicas (their engines, opened and closed with the container) and the monitor task that checks them.
+The routing state (the rotation, this context's last write and its ``read_after()`` token) is a ``Routing`` handed
+to each read block, which decides the node it enters; the rules are in the package doc.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from contextvars import ContextVar
 from typing import ClassVar, TypeVar
 
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dioxide.sqlalchemy.availability import unavailability
 from dioxide.sqlalchemy.database import SQLAlchemyDatabase
 from dioxide.sqlalchemy.errors import DatabaseNotInitializedError, TransactionError
 from dioxide.sqlalchemy.ports import DatabasePort
 from dioxide.sqlalchemy.replicas.database import ReplicaDatabase
-from dioxide.sqlalchemy.replicas.health import ReplicaStatus, _Replica, primary_position, prune_samples
+from dioxide.sqlalchemy.replicas.health import Replica, ReplicaStatus, primary_position, prune_samples
 from dioxide.sqlalchemy.replicas.policy import ReplicaPolicy
-from dioxide.sqlalchemy.replicas.read_block import Mode, _is_disconnect, _ReadBlock
-from dioxide.sqlalchemy.replicas.wal import _PRIMARY_POSITION, parse_wal_position
+from dioxide.sqlalchemy.replicas.read_block import ReadBlock
+from dioxide.sqlalchemy.replicas.routing import Routing
+from dioxide.sqlalchemy.replicas.wal import parse_wal_position, primary_wal_position
 from dioxide.sqlalchemy.settings import DatabaseSettings
 from dioxide.sqlalchemy.transactions import normalize_isolation_level
 
 T = TypeVar("T")
 
 logger = logging.getLogger("dioxide.sqlalchemy.replicas")
-
-_router_ids = itertools.count(1)
 
 
 class ReplicaRouter:
@@ -58,19 +56,12 @@ class ReplicaRouter:
         self.policy = policy if policy is not None else ReplicaPolicy.from_env()
         settings = primary.settings
         self._replicas = [
-            _Replica(self.replica_database(self._replica_settings(settings, url)), url) for url in settings.replica_urls
+            Replica(self.replica_database(self._replica_settings(settings, url)), url) for url in settings.replica_urls
         ]
-        suffix = f"{type(self).__name__}.{next(_router_ids)}"
-        self._wrote_at: ContextVar[float | None] = ContextVar(f"dioxide.replicas.wrote.{suffix}", default=None)
-        self._after: ContextVar[int | None] = ContextVar(f"dioxide.replicas.after.{suffix}", default=None)
-        self._current: ContextVar[SQLAlchemyDatabase | None] = ContextVar(
-            f"dioxide.replicas.node.{suffix}", default=None
-        )
+        self._routing = Routing(type(self).__name__, primary, self.policy, self._replicas)
         self._samples: deque[tuple[float, int]] = deque()
-        self._rotation = itertools.count()
         self._monitor_task: asyncio.Task[None] | None = None
         self._check_lock: asyncio.Lock | None = None
-        self._started = False
 
     def __repr__(self) -> str:
         replicas = ", ".join(repr(replica.url) for replica in self._replicas)
@@ -84,11 +75,11 @@ class ReplicaRouter:
 
     async def initialize(self) -> None:
         """Open the replicas' pools, check each once (bounded by ``check_timeout``), start the monitor."""
-        if self._started:
+        if self._routing.started:
             return
-        self.primary_database.add_commit_listener(self._note_write)
+        self.primary_database.add_commit_listener(self._routing.note_write)
         self._check_lock = asyncio.Lock()
-        self._started = True
+        self._routing.started = True
         if not self._replicas:
             logger.info("no read replica configured: reads go to the primary")
             return
@@ -105,10 +96,10 @@ class ReplicaRouter:
 
     async def dispose(self) -> None:
         """Stop the monitor and close the replicas' connections."""
-        if not self._started:
+        if not self._routing.started:
             return
-        self._started = False
-        self.primary_database.remove_commit_listener(self._note_write)
+        self._routing.started = False
+        self.primary_database.remove_commit_listener(self._routing.note_write)
         task, self._monitor_task = self._monitor_task, None
         if task is not None:
             task.cancel()
@@ -125,24 +116,24 @@ class ReplicaRouter:
     # the ReadDatabase port
 
     def reading(self, *, isolation_level: str | None = None) -> AbstractAsyncContextManager[AsyncSession]:
-        return _ReadBlock(self, "auto", normalize_isolation_level(isolation_level))
+        return ReadBlock(self._routing, "auto", normalize_isolation_level(isolation_level))
 
     def primary(self, *, isolation_level: str | None = None) -> AbstractAsyncContextManager[AsyncSession]:
-        return _ReadBlock(self, "primary", normalize_isolation_level(isolation_level))
+        return ReadBlock(self._routing, "primary", normalize_isolation_level(isolation_level))
 
     def replica(self, *, isolation_level: str | None = None) -> AbstractAsyncContextManager[AsyncSession]:
-        return _ReadBlock(self, "replica", normalize_isolation_level(isolation_level))
+        return ReadBlock(self._routing, "replica", normalize_isolation_level(isolation_level))
 
     async def read(self, work: Callable[[AsyncSession], Awaitable[T]], *, isolation_level: str | None = None) -> T:
-        block = _ReadBlock(self, "auto", normalize_isolation_level(isolation_level))
+        block = ReadBlock(self._routing, "auto", normalize_isolation_level(isolation_level))
         try:
             async with block as session:
                 return await work(session)
         except Exception as error:
-            replica = self._replica_of(block.node)
+            replica = self._routing.replica_of(block.node)
             if replica is None or block.joined or not _is_disconnect(error):
                 raise
-            self._exclude(replica, f"failed during a read: {self._reason(replica, error)}")
+            replica.exclude_after_error("failed during a read", error, self.policy)
         async with self.primary(isolation_level=isolation_level) as session:
             return await work(session)
 
@@ -155,11 +146,10 @@ class ReplicaRouter:
                 "write_token() inside a transaction would not cover its writes: call it after the commit"
             )
         async with primary.engine.connect() as connection:
-            position = (await connection.exec_driver_sql(_PRIMARY_POSITION)).scalar()
-        return None if position is None else str(position)
+            return await primary_wal_position(connection)
 
     def read_after(self, token: str | None) -> None:
-        self._after.set(None if not token else parse_wal_position(token))
+        self._routing.read_after(None if not token else parse_wal_position(token))
 
     # health
 
@@ -189,35 +179,6 @@ class ReplicaRouter:
             except Exception as error:  # the monitor must outlive any one failure
                 logger.warning("replica check failed: %r", error)
 
-    def _exclude(self, replica: _Replica, reason: str) -> None:
-        replica.exclude(reason, self.policy.cooldown)
-
-    def _reason(self, replica: _Replica, error: BaseException) -> str:
-        return replica.failure(error, self.policy.check_timeout)
-
-    # routing
-
-    def _note_write(self) -> None:
-        self._wrote_at.set(time.monotonic())
-
-    def _candidates(self, mode: Mode) -> list[_Replica]:
-        now = time.monotonic()
-        pool = [replica for replica in self._replicas if replica.in_rotation(now)]
-        if mode == "auto":
-            wrote_at = self._wrote_at.get()
-            if wrote_at is not None:
-                pool = [replica for replica in pool if replica.caught_up_at > wrote_at]
-            after = self._after.get()
-            if after is not None:
-                pool = [replica for replica in pool if replica.replay is not None and replica.replay >= after]
-        if len(pool) > 1:
-            start = next(self._rotation) % len(pool)
-            pool = pool[start:] + pool[:start]
-        return pool
-
-    def _replica_of(self, node: SQLAlchemyDatabase | None) -> _Replica | None:
-        return next((replica for replica in self._replicas if replica.node is node), None)
-
     def _replica_settings(self, primary: DatabaseSettings, url: URL) -> DatabaseSettings:
         return DatabaseSettings(
             url,
@@ -231,9 +192,7 @@ class ReplicaRouter:
             echo=primary.echo,
         )
 
-    def _require_started(self) -> None:
-        if not self._started:
-            raise DatabaseNotInitializedError(
-                f"{type(self).__name__} is not initialized: start the container (async with container) or await "
-                "initialize() after the primary's"
-            )
+
+def _is_disconnect(error: BaseException) -> bool:
+    """Whether ``error`` says the node is gone or hung (not merely slow or busy), so that the read may run again."""
+    return unavailability(error) in ("down", "no answer")

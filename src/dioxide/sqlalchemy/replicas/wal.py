@@ -6,7 +6,10 @@ A position is PostgreSQL's LSN (``16/B374D848``), handled as an integer so that 
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 # The insert position: it covers every commit that has returned, also with synchronous_commit = off.
 _PRIMARY_POSITION: Final = "SELECT pg_current_wal_insert_lsn()::text"
@@ -21,6 +24,12 @@ def parse_wal_position(token: str) -> int:
         raise ValueError(f"not a WAL position token: {shown!r} (expected like '16/B374D848')")
     high, _, low = text.partition("/")
     return (int(high, 16) << 32) | int(low, 16)
+
+
+async def primary_wal_position(connection: AsyncConnection) -> str | None:
+    """The primary's WAL position now, as ``pg_current_wal_insert_lsn()`` shows it (for tokens and lag samples)."""
+    position = (await connection.exec_driver_sql(_PRIMARY_POSITION)).scalar()
+    return None if position is None else str(position)
 
 
 def format_wal_position(position: int) -> str:

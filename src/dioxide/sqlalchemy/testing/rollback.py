@@ -52,7 +52,7 @@ async def rollback_after(db: D) -> AsyncIterator[D]:
     async with db.engine.connect() as connection:
         outer = await connection.begin()
         try:
-            with db._sessions_bound_to(connection):
+            with db.sessions_bound_to(connection):
                 yield db
         finally:
             if outer.is_active:
