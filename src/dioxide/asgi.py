@@ -5,8 +5,10 @@ scans the container if needed and awaits ``start()``, *before* the app's own lif
 lifespan can use started components; at shutdown it awaits ``stop()`` *after* the app's own lifespan has
 finished; when startup fails (the container's or the app's), it stops what had started and reports
 ``lifespan.startup.failed``. Around each HTTP request and WebSocket connection it opens
-``async with container.create_scope()`` and stores the scope in ``scope['state']['dioxide_scope']``
-(``request.state.dioxide_scope``).
+a request scope and stores it in ``scope['state']['dioxide_scope']`` (``request.state.dioxide_scope``). When
+Starlette is installed, the scope is given the connection as request data (``container.declare_context``): a
+``starlette.requests.Request`` for HTTP, a ``starlette.websockets.WebSocket`` for a WebSocket, so that a
+REQUEST-scoped component can take one in its constructor.
 """
 
 from __future__ import annotations
@@ -14,11 +16,25 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dioxide._run.container import Container
 from dioxide._run.container import container as _global_container
 from dioxide.profile_enum import Profile
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.websockets import WebSocket
+
+    CONNECTIONS: dict[str, type[Request] | type[WebSocket]]
+else:
+    try:
+        from starlette.requests import Request
+        from starlette.websockets import WebSocket
+    except ImportError:  # a pure ASGI app without Starlette: scopes get no request data
+        CONNECTIONS = {}
+    else:
+        CONNECTIONS = {"http": Request, "websocket": WebSocket}
 
 logger = logging.getLogger("dioxide")
 
@@ -37,8 +53,9 @@ NO_SCOPE = (
     "Inject() only works in requests that went through it."
 )
 NOT_STARTED = (
-    "dioxide: the container is not started, because the application's lifespan did not run: "
-    "DioxideMiddleware scans and starts it at lifespan startup. In tests, use `with TestClient(app) as client:` "
+    "dioxide: a request arrived before the application's lifespan ran, so the container was neither scanned nor "
+    "started by DioxideMiddleware (which does both at lifespan startup); requests get a scope and resolve what the "
+    "container already has. In tests, use `with TestClient(app) as client:` "
     "(not `client = TestClient(app)`). With httpx.ASGITransport, which does not run the lifespan, start the "
     "container yourself (`async with container:` around the client) or drive the lifespan (for example with "
     "asgi-lifespan's LifespanManager). A sub-application mounted with app.mount() never receives the lifespan: "
@@ -67,14 +84,18 @@ class DioxideMiddleware:
         self.profile = Profile(profile) if profile is not None else None
         self.packages = (packages,) if isinstance(packages, str) else tuple(packages or ())
         self._serving = False
+        self._warned = False
+        self.container.declare_context(*CONNECTIONS.values())
 
     async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http" or kind == "websocket":
             container = self.container
             if not self._serving and not container.started:
-                raise RuntimeError(NOT_STARTED)
-            async with container.create_scope() as request_scope:
+                self._without_lifespan()
+            connection = CONNECTIONS.get(kind)
+            context = {connection: connection(scope, receive, send)} if connection is not None else None
+            async with container.create_scope(context) as request_scope:
                 state = scope.get("state")
                 if state is None:
                     state = scope["state"] = {}
@@ -86,8 +107,16 @@ class DioxideMiddleware:
         else:
             await self.app(scope, receive, send)
 
+    def _without_lifespan(self) -> None:
+        """A request before the lifespan ran (a TestClient without ``with``): served anyway, said once."""
+        self.container.declare_context(*CONNECTIONS.values())  # the container may have been reset since
+        if not self._warned:
+            self._warned = True
+            logger.warning(NOT_STARTED)
+
     def _scan(self) -> None:
         container, profile = self.container, self.profile
+        container.declare_context(*CONNECTIONS.values())
         active = container.active_profile
         if profile is not None and active is not None and active != profile:
             raise RuntimeError(
@@ -117,7 +146,6 @@ class DioxideMiddleware:
                 state[CONTAINER_KEY] = container
 
         pending = [first]
-        shutdown_error: list[Exception] = []
 
         async def receive_from_server() -> Message:
             if pending:
@@ -128,36 +156,30 @@ class DioxideMiddleware:
             kind = message["type"]
             if kind == "lifespan.startup.complete":
                 self._serving = True
-            elif kind == "lifespan.shutdown.complete":
+            elif kind.startswith(("lifespan.shutdown.", "lifespan.startup.failed")):
                 self._serving = False
-                try:
-                    await container.stop()
-                except Exception as error:
-                    shutdown_error.append(error)
-                    message = {"type": "lifespan.shutdown.failed", "message": _describe(error)}
-            elif kind == "lifespan.startup.failed" or kind == "lifespan.shutdown.failed":
-                self._serving = False
-                await _stop_quietly(container)
+                await _stop_quietly(container)  # before the server hears that the app is done
             await send(message)
 
         try:
             await self.app(scope, receive_from_server, send_to_server)
-        except BaseException:
+        finally:
             self._serving = False
-            await _stop_quietly(container)
-            raise
-        self._serving = False
-        if shutdown_error:
-            raise shutdown_error[0]
-        await container.stop()  # an app that returned without a shutdown message; a no-op otherwise
+            await _stop_quietly(container)  # an app that returned (or raised) without telling: stopped once
 
 
 async def _stop_quietly(container: Container) -> None:
-    """Stop after a failure that is already being reported; dispose errors are logged, not raised."""
+    """Stop the container (a second call does nothing); dispose failures are logged, never raised into the server.
+
+    A server that receives an exception from the lifespan drops its keep-alive connections and may log the
+    shutdown as failed; the components were disposed either way, so the failures are only reported.
+    """
+    if not container.started:
+        return
     try:
         await container.stop()
     except Exception as error:
-        logger.error("dioxide: stopping the container after a failed lifespan also failed: %r", error)
+        logger.error("dioxide: disposing the container at shutdown failed: %r", error, exc_info=error)
 
 
 def _describe(error: BaseException) -> str:

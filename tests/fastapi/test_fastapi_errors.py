@@ -55,27 +55,33 @@ class DescribeWithoutFastAPI:
 
 
 class DescribeLifespanNotRun:
-    def it_says_so_when_the_test_client_is_not_used_as_a_context_manager(self) -> None:
-        reached: list[str] = []
+    def it_serves_with_what_the_container_has_and_says_so_once(self, caplog: pytest.LogCaptureFixture) -> None:
+        """As in 2.1, a request gets a scope even when the lifespan never ran; one warning says why it may fail."""
 
         @service
         class Greeter:
-            pass
+            def greet(self) -> str:
+                return "hi"
 
+        own = Container(profile=Profile.TEST)  # scanned by the app's author, not by the lifespan
         app = FastAPI()
-        configure_dioxide(app, profile=Profile.TEST)
+        configure_dioxide(app, container=own)
 
         @app.get("/")
         async def root(greeter: Annotated[Greeter, Inject(Greeter)]) -> str:
-            reached.append("endpoint")
-            return "ok"
+            return greeter.greet()
 
         client = TestClient(app)
-        with pytest.raises(RuntimeError, match=r"lifespan did not run.*with TestClient\(app\) as client:"):
-            client.get("/")
-        assert reached == []
+        with caplog.at_level("WARNING", logger="dioxide"):
+            assert client.get("/").json() == "hi"
+            assert client.get("/").json() == "hi"
+        warnings = [r.getMessage() for r in caplog.records if "before the application's lifespan ran" in r.getMessage()]
+        assert len(warnings) == 1
+        assert "with TestClient(app) as client:" in warnings[0]
 
-    async def it_says_so_with_an_httpx_transport_that_skips_the_lifespan(self) -> None:
+    async def it_says_so_with_an_httpx_transport_that_skips_the_lifespan(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
         app = FastAPI()
         configure_dioxide(app, profile=Profile.TEST)
 
@@ -84,9 +90,10 @@ class DescribeLifespanNotRun:
             return "ok"
 
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            with pytest.raises(RuntimeError, match="start the container yourself"):
-                await client.get("/")
+        with caplog.at_level("WARNING", logger="dioxide"):
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                assert (await client.get("/")).json() == "ok"
+        assert any("start the container yourself" in r.getMessage() for r in caplog.records)
 
     async def it_serves_when_the_container_was_started_by_the_test_instead(self) -> None:
         @service

@@ -9,13 +9,22 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Final, Protocol
 
-from dioxide._compile.builder import CodeBuilder
+from dioxide._compile.builder import CodeBuilder, snake_case
 from dioxide._declare.registry import Style
 from dioxide._plan.bindings import Binding, Kind, implementation_name, key_name
 from dioxide._plan.edges import Edge, Mode
 from dioxide._plan.hints import KEYWORD_ONLY, POSITIONAL_ONLY, Parameter
 from dioxide._plan.plan import Plan, is_list_key
-from dioxide._plan.problems import Cycle, Hop, MissingDependency, NotOpened, NotRegistered, OutsideScope, Problem
+from dioxide._plan.problems import (
+    Cycle,
+    Hop,
+    MissingDependency,
+    NotGiven,
+    NotOpened,
+    NotRegistered,
+    OutsideScope,
+    Problem,
+)
 from dioxide.scope import Scope
 
 if TYPE_CHECKING:
@@ -131,8 +140,9 @@ class Emitter:
             if key == root or binding is None or binding.scope is not Scope.REQUEST:
                 continue
             name, local = self.key(key), self.b.local(implementation_name(binding))
-            if binding.style.is_async:  # built when the scope opened (async with / with), never here
-                self.b.add(depth, f"{local} = scope[{name}] if {name} in scope else {self.fail(NotOpened(key))}")
+            if binding.style.is_async or binding.kind is Kind.CONTEXT:  # built at opening, or given: never here
+                missing = NotGiven(key) if binding.kind is Kind.CONTEXT else NotOpened(key)
+                self.b.add(depth, f"{local} = scope[{name}] if {name} in scope else {self.fail(missing)}")
             elif fresh:
                 expression = self.construct(binding, depth)
                 self.b.add(depth, f"{local} = scope[{name}] = {expression}")
@@ -256,7 +266,8 @@ class Emitter:
         return self.b.name(key, key_name(key))
 
     def fail(self, problem: Problem) -> str:
-        return f"{self.b.name(self.source.raiser(problem), 'fail')}()"
+        """A call raising the error of ``problem``, named after it (``not_given()``, ``outside_scope()``...)."""
+        return f"{self.b.name(self.source.raiser(problem), snake_case(type(problem).__name__))}()"
 
 
 __all__ = ["Emitter", "ProviderSource"]

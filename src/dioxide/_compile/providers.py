@@ -23,9 +23,9 @@ from typing import Any, Final
 from dioxide._compile.builder import CodeBuilder, source_of
 from dioxide._compile.emitter import Emitter
 from dioxide._compile.generators import Track, enter_async_in, enter_in, entering, entering_async
-from dioxide._plan.bindings import Binding, key_name
+from dioxide._plan.bindings import Binding, Kind, key_name
 from dioxide._plan.plan import Plan, is_list_key
-from dioxide._plan.problems import NotOpened, NotRegistered, NotStarted, OutsideScope, Problem, Reentrant
+from dioxide._plan.problems import NotGiven, NotOpened, NotRegistered, NotStarted, OutsideScope, Problem, Reentrant
 from dioxide._render.errors import error_for, raise_first
 from dioxide._render.notes import note_resolution
 from dioxide.scope import Scope
@@ -112,6 +112,8 @@ class Compiler:
             provider = _empty_list
         elif binding.scope is Scope.SINGLETON:
             provider = _from_root(self.instances, key, self.root(key))
+        elif binding.kind is Kind.CONTEXT:
+            provider = _opened_only(key, self.raiser(NotGiven(key)))
         elif binding.style.is_async:
             provider = _opened_only(key, self.raiser(NotOpened(key)))
         else:

@@ -25,6 +25,7 @@ class Kind(Enum):
     INSTANCE = "instance"  # return target as is
     ALIAS = "alias"  # the value of another key (one adapter class implementing several ports)
     MULTI = "multi"  # a list of member keys, in priority order
+    CONTEXT = "context"  # request data: the value a scope was given when it opened (create_scope(context=...))
 
 
 class Origin(Enum):
@@ -114,8 +115,8 @@ class Binding:
 
     @property
     def visible(self) -> bool:
-        """Whether users registered this key (hidden member and shared keys are not listed)."""
-        return not isinstance(self.key, (MemberKey, SharedKey))
+        """Whether users registered this key (hidden member and shared keys, and request data, are not listed)."""
+        return self.kind is not Kind.CONTEXT and not isinstance(self.key, (MemberKey, SharedKey))
 
 
 def key_name(key: object) -> str:
@@ -137,7 +138,7 @@ def implementation_name(binding: Binding) -> str:
     target = binding.target
     if binding.kind is Kind.ALIAS:
         return _key_name(target)
-    if binding.kind is Kind.MULTI:
+    if binding.kind is Kind.MULTI or binding.kind is Kind.CONTEXT:
         return _key_name(binding.key)
     if binding.kind is Kind.INSTANCE:
         return type(target).__name__

@@ -206,6 +206,10 @@ class Plan:
             keys = self._lifecycle[scope] = self.order(found)
         return keys
 
+    def context_types(self) -> frozenset[Hashable]:
+        """The request data a scope may be given (``container.declare_context``)."""
+        return frozenset(k for k, b in self._bindings.items() if b.kind is Kind.CONTEXT)
+
     def cleans_up(self, scope: Scope) -> bool:
         """Whether a component of ``scope`` has something to run when the scope ends (a generator provider)."""
         return any(b.scope is scope and b.style.has_cleanup for b in self._bindings.values())

@@ -91,6 +91,13 @@ class NotOpened:
 
 
 @dataclass(frozen=True, slots=True)
+class NotGiven:
+    """Request data (``container.declare_context``) that the scope was not given when it opened."""
+
+    key: Hashable
+
+
+@dataclass(frozen=True, slots=True)
 class OutsideScope:
     """A REQUEST-scoped component asked for outside a scope."""
 
@@ -141,6 +148,7 @@ Problem = (
     | OutsideScope
     | NotStarted
     | NotOpened
+    | NotGiven
     | Reentrant
     | AmbiguousAdapters
     | MixedAdapters
@@ -157,6 +165,7 @@ __all__ = [
     "Hop",
     "MissingDependency",
     "MixedAdapters",
+    "NotGiven",
     "NotOpened",
     "NotRegistered",
     "NotStarted",

@@ -20,6 +20,7 @@ from dioxide._plan.problems import (
     Hop,
     MissingDependency,
     MixedAdapters,
+    NotGiven,
     NotOpened,
     NotRegistered,
     NotStarted,
@@ -80,6 +81,12 @@ def error_for(problem: Problem, plan: Plan) -> DioxideError:
                 f"Cannot resolve {key_name(key)} in this scope: it is provided by an async function, which runs "
                 "when the scope opens\n  Open the scope with `async with container.create_scope() as scope:` "
                 "(or `with` in synchronous code)"
+            )
+        case NotGiven(key):
+            name = key_name(key)
+            return ScopeError(
+                f"Cannot resolve {name}: it is request data, and this scope was not given one\n"
+                f"  Open the scope with `container.create_scope(context={{{name}: ...}})`"
             )
         case OutsideScope(key):
             return ScopeError(component=key_name(key), required_scope="request")

@@ -13,13 +13,13 @@ import functools
 import logging
 import time
 import warnings
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 from dioxide._compile.providers import Compiler, RootProvider, ScopeProvider, SingletonSlot
 from dioxide._lifecycle_runner import LifecycleRunner, SyncBridge, raise_failures, report_failures
-from dioxide._plan.bindings import Binding, Kind, key_name
+from dioxide._plan.bindings import Binding, Kind, Origin, key_name
 from dioxide._plan.plan import Plan, is_list_key
 from dioxide._plan.scanner import orphan_lifecycles, plan_scan
 from dioxide._render.errors import raise_all
@@ -76,6 +76,7 @@ class Container(ManualRegistration):
             compile=self._compile_scoped,
             steps=self._scope_steps,
             needs_opening=self._scope_needs_opening,
+            context_types=lambda: self._plan().context_types(),
             bridge=self._sync_bridge,
         )
         if type(self).create_scope is Container.create_scope:  # a scope per call, with no frame of ours
@@ -264,9 +265,25 @@ class Container(ManualRegistration):
 
     # -- scopes ------------------------------------------------------------------------------------------
 
-    def create_scope(self) -> ScopedContainer:
-        """A request scope: ``async with container.create_scope() as scope:`` (or ``with``)."""
-        return self._wiring.new_scope()
+    def create_scope(self, context: Mapping[Any, Any] | None = None) -> ScopedContainer:
+        """A request scope: ``async with container.create_scope() as scope:`` (or ``with``).
+
+        ``context`` gives the scope its request data: ``create_scope(context={Request: request})`` for types
+        declared with ``declare_context``, which REQUEST-scoped components can then take as parameters.
+        """
+        return self._wiring.new_scope(context)
+
+    def declare_context(self, *types: type) -> None:
+        """Declare request data: types every scope may be given when it opens (``create_scope(context=...)``).
+
+        REQUEST-scoped components (and FACTORY ones built in a scope) can take them as constructor parameters,
+        and validation knows where they come from. Declaring a type again does nothing.
+        """
+        for component_type in types:
+            existing = self._bindings.get(component_type)
+            if existing is not None and existing.kind is Kind.CONTEXT:
+                continue
+            self._register(Binding(component_type, Kind.CONTEXT, None, Scope.REQUEST, Origin.MANUAL))
 
     # -- validation and lifecycle ------------------------------------------------------------------------
 

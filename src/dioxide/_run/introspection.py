@@ -19,6 +19,8 @@ from dioxide.profile_enum import Profile
 
 def _scope_label(binding: Binding) -> str:
     label = binding.scope.value.upper()
+    if binding.kind is Kind.CONTEXT:
+        return f"{label}, request data"
     return f"{label}, lifecycle" if binding.lifecycle else label
 
 

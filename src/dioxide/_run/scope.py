@@ -10,7 +10,7 @@ refuses to resolve.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
@@ -38,7 +38,19 @@ class ScopeWiring:
     One per container, made by the container itself; scopes never reach into the container otherwise.
     """
 
-    __slots__ = ("__weakref__", "_known", "bridge", "compile", "needs_opening", "parent", "providers", "quiet", "steps")
+    __slots__ = (
+        "__weakref__",
+        "_context",
+        "_known",
+        "bridge",
+        "compile",
+        "context_types",
+        "needs_opening",
+        "parent",
+        "providers",
+        "quiet",
+        "steps",
+    )
 
     def __init__(
         self,
@@ -48,6 +60,7 @@ class ScopeWiring:
         compile: Callable[[Any], ScopeProvider],
         steps: Callable[[dict[Any, Any], Callable[[Hashable], Any]], list[tuple[str, Callable[[], Any]]]],
         needs_opening: Callable[[], bool],
+        context_types: Callable[[], frozenset[Hashable]],
         bridge: SyncBridge,
     ) -> None:
         self.parent = parent
@@ -55,7 +68,9 @@ class ScopeWiring:
         self.compile = compile
         self.steps = steps
         self.needs_opening = needs_opening
+        self.context_types = context_types
         self.bridge = bridge
+        self._context: frozenset[Hashable] | None = None
         self._known = False
         self.quiet = False  # True once known that opening a scope has nothing to do (the common case)
         _wirings[parent] = weakref.ref(self)
@@ -64,15 +79,33 @@ class ScopeWiring:
         """The container's plan changed: whether a scope has work to open is found out again on next use."""
         self._known = False
         self.quiet = False
+        self._context = None
 
-    def new_scope(self) -> ScopedContainer:
-        """A scope of this container, made without running ``__init__`` (``create_scope`` is this method)."""
+    def new_scope(self, context: Mapping[Any, Any] | None = None) -> ScopedContainer:
+        """A scope of this container, made without running ``__init__`` (``create_scope`` is this method).
+
+        ``context`` holds the request data the scope is given: values for types declared with
+        ``container.declare_context``.
+        """
         scope = _new(ScopedContainer)
         scope._wiring = self
         scope._providers = self.providers
-        scope._instances = {}
+        scope._instances = {} if context is None else self.given(context)
         scope._runner = None
         return scope
+
+    def given(self, context: Mapping[Any, Any]) -> dict[Any, Any]:
+        declared = self._context
+        if declared is None:
+            declared = self._context = self.context_types()
+        if not declared.issuperset(context):
+            key = next(key for key in context if key not in declared)
+            name = getattr(key, "__name__", repr(key))
+            raise TypeError(
+                f"create_scope(context=...): {name} is not declared as request data of this container; "
+                f"call container.declare_context({name}) first"
+            )
+        return dict(context)
 
     def opens(self) -> bool:
         """Whether opening a scope has work: REQUEST ``@lifecycle`` components, async or generator providers."""
@@ -90,11 +123,11 @@ class ScopedContainer:
 
     __slots__ = ("__weakref__", "_instances", "_providers", "_runner", "_scope_id", "_wiring")
 
-    def __init__(self, parent: Any, scope_id: str | None = None) -> None:
+    def __init__(self, parent: Any, scope_id: str | None = None, *, context: Mapping[Any, Any] | None = None) -> None:
         wiring = parent if type(parent) is ScopeWiring else _wiring_of(parent)
         self._wiring = wiring
         self._providers = wiring.providers
-        self._instances: dict[Any, Any] = {}
+        self._instances: dict[Any, Any] = {} if context is None else wiring.given(context)
         if scope_id is not None:
             self._scope_id = scope_id
         self._runner: LifecycleRunner | None = None
