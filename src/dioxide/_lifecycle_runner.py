@@ -3,7 +3,11 @@
 The same runner serves the root container (singletons) and request scopes. Its guarantees: components are
 initialized one at a time in dependency order; if one fails (or the start is cancelled), everything already
 initialized is disposed in reverse order before the original error propagates; ``stop()`` disposes in
-reverse order, gives every component its turn even when some fail, and returns every failure.
+reverse order, gives every component its turn even when some fail or hang, and returns every failure.
+
+What a failure then does is the container's dispose policy: by default it is logged and stopping returns
+normally (as in dioxide 2.x, where shutdown must not fail because a cleanup did); strict containers raise
+them together. A failing body of ``async with`` keeps its own exception, with the failures as notes.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ import logging
 import threading
 import weakref
 from collections.abc import Callable, Coroutine, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from dioxide.exceptions import LifecycleError
 
@@ -23,12 +28,31 @@ logger = logging.getLogger("dioxide")
 
 _T = TypeVar("_T")
 
+DEFAULT_DISPOSE_TIMEOUT: Final = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class DisposePolicy:
+    """What stopping does with a ``dispose()`` that fails or hangs; one per container, shared by its scopes.
+
+    ``timeout``: seconds one ``dispose()`` may take before it is cancelled, logged and counted as failed (None:
+    wait forever). ``raise_errors``: raise the failures as a ``LifecycleError`` instead of only logging them.
+    """
+
+    timeout: float | None = DEFAULT_DISPOSE_TIMEOUT
+    raise_errors: bool = False
+
+    def __post_init__(self) -> None:
+        if self.timeout is not None and not self.timeout > 0:
+            raise ValueError(f"dispose_timeout must be a positive number of seconds or None, got {self.timeout!r}")
+
 
 class LifecycleRunner:
     """The components one container (or one scope) has initialized, newest last."""
 
-    def __init__(self) -> None:
+    def __init__(self, dispose_timeout: float | None = DEFAULT_DISPOSE_TIMEOUT) -> None:
         self.started: list[tuple[str, Any]] = []
+        self.dispose_timeout = dispose_timeout
 
     def __bool__(self) -> bool:
         return bool(self.started)
@@ -55,17 +79,43 @@ class LifecycleRunner:
             raise
 
     async def stop(self) -> list[Exception]:
-        """Dispose in reverse order; every component gets its turn; the failures are returned."""
+        """Dispose in reverse order; every component gets its turn, even after one hangs; failures are returned."""
         failures: list[Exception] = []
         while self.started:
             name, component = self.started.pop()
+            failure = await self._dispose(name, component)
+            if failure is not None:
+                failures.append(failure)
+        return failures
+
+    async def _dispose(self, name: str, component: Any) -> Exception | None:
+        timeout = self.dispose_timeout
+        if timeout is None:
             try:
                 await component.dispose()
             except Exception as error:
-                logger.error("Error disposing component %s: %r", name, error, exc_info=error)
-                error.add_note(f"dioxide: raised by {name}.dispose()")
-                failures.append(error)
-        return failures
+                return _logged(name, error)
+            return None
+        import asyncio
+
+        deadline = asyncio.timeout(timeout)
+        try:
+            async with deadline:
+                await component.dispose()
+        except Exception as error:
+            if not deadline.expired():
+                return _logged(name, error)
+            stuck = TimeoutError(f"{name}.dispose() did not return within {timeout:g} s; it was cancelled")
+            logger.error("dispose() of %s did not return within %g s: cancelled, moving on", name, timeout)
+            stuck.add_note(f"dioxide: raised by {name}.dispose()")
+            return stuck
+        return None
+
+
+def _logged(name: str, error: Exception) -> Exception:
+    logger.error("Error disposing component %s: %r", name, error, exc_info=error)
+    error.add_note(f"dioxide: raised by {name}.dispose()")
+    return error
 
 
 def raise_failures(failures: list[Exception], what: str) -> None:
@@ -73,10 +123,11 @@ def raise_failures(failures: list[Exception], what: str) -> None:
         raise LifecycleError(f"{len(failures)} component(s) failed to dispose while {what}", failures)
 
 
-def report_failures(failures: list[Exception], exc: BaseException | None, what: str) -> None:
-    """Raise dispose failures as a group, or, when the body already raised, attach them to its exception."""
+def report_failures(failures: list[Exception], exc: BaseException | None, what: str, *, raise_errors: bool) -> None:
+    """After the failures were logged: notes on the body's exception if it raised, else the group if strict."""
     if exc is None:
-        raise_failures(failures, what)
+        if raise_errors:
+            raise_failures(failures, what)
         return
     for failure in failures:
         exc.add_note(f"dioxide: while {what}, a dispose() also failed: {failure!r}")
@@ -176,4 +227,11 @@ def _stop_loop_thread(loop: asyncio.AbstractEventLoop, thread: threading.Thread)
         thread.join(_STOP_TIMEOUT)
 
 
-__all__ = ["LifecycleRunner", "SyncBridge", "raise_failures", "report_failures"]
+__all__ = [
+    "DEFAULT_DISPOSE_TIMEOUT",
+    "DisposePolicy",
+    "LifecycleRunner",
+    "SyncBridge",
+    "raise_failures",
+    "report_failures",
+]

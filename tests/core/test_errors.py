@@ -106,7 +106,6 @@ class DescribeRendering:
         assert error.suggestions == []
         assert error.example is None
 
-
     def it_shows_context_set_after_construction(self) -> None:
         """2.x code fills ``error.context`` after building the error; ``str()`` must show it."""
         error = DioxideError("boom")

@@ -17,7 +17,14 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 from dioxide._compile.providers import Compiler, RootProvider, ScopeProvider, SingletonSlot
-from dioxide._lifecycle_runner import LifecycleRunner, SyncBridge, raise_failures, report_failures
+from dioxide._lifecycle_runner import (
+    DEFAULT_DISPOSE_TIMEOUT,
+    DisposePolicy,
+    LifecycleRunner,
+    SyncBridge,
+    raise_failures,
+    report_failures,
+)
 from dioxide._plan.bindings import Binding, Kind, Origin, is_port, key_name
 from dioxide._plan.plan import Plan, is_list_key
 from dioxide._plan.scanner import orphan_lifecycles, plan_scan
@@ -47,10 +54,21 @@ class Container:
     ``Container(profile=Profile.PRODUCTION)`` scans every decorated class at construction; ``resolve(T)``
     (or ``container[T]``) returns the component registered for ``T``; ``async with container`` runs the
     ``@lifecycle`` components' ``initialize()`` and ``dispose()``.
+
+    ``dispose_timeout`` (seconds, or None) bounds each ``dispose()``; a failing ``dispose()`` is logged and
+    stopping goes on, unless ``raise_dispose_errors=True`` makes ``stop()`` (and a scope's exit) raise them.
     """
 
-    def __init__(self, allowed_packages: list[str] | None = None, profile: Profile | str | None = None) -> None:
+    def __init__(
+        self,
+        allowed_packages: list[str] | None = None,
+        profile: Profile | str | None = None,
+        *,
+        dispose_timeout: float | None = DEFAULT_DISPOSE_TIMEOUT,
+        raise_dispose_errors: bool = False,
+    ) -> None:
         self._allowed_packages = list(allowed_packages) if allowed_packages is not None else None
+        self._dispose = DisposePolicy(dispose_timeout, raise_dispose_errors)
         # what this container knows, in registration order
         self._bindings: dict[Hashable, Binding] = {}
         self._sightings: dict[Hashable, dict[type, frozenset[str]]] = {}
@@ -75,6 +93,7 @@ class Container:
             lifecycle_keys=lambda: self._plan().lifecycle_keys(Scope.REQUEST),
             name_of=self._component_name,
             bridge=self._sync_bridge,
+            dispose=self._dispose,
         )
         if type(self).create_scope is Container.create_scope:  # a scope per call, with no frame of ours
             self.create_scope = self._wiring.new_scope  # type: ignore[method-assign]
@@ -324,7 +343,7 @@ class Container:
             await asyncio.shield(pending)
             return
         future = self._start_future = asyncio.get_running_loop().create_future()
-        runner = LifecycleRunner()
+        runner = LifecycleRunner(self._dispose.timeout)
         self._runners.append(runner)
         try:
             self.validate()
@@ -352,14 +371,17 @@ class Container:
             return key_name(key)
         return getattr(binding.target, "__name__", None) or key_name(binding.key)
 
-    async def stop(self) -> None:
+    async def stop(self, *, raise_errors: bool | None = None) -> None:
         """Dispose every initialized component in reverse order, even across ``reset()``.
 
-        Every ``dispose()`` runs even when some fail; failures are logged and raised together as a
-        ``LifecycleError`` (an ``ExceptionGroup``) at the end. Calling ``stop()`` again does nothing.
+        Every ``dispose()`` runs even when some fail or hang (past ``dispose_timeout``); each failure is logged
+        on the ``dioxide`` logger. With ``raise_errors=True`` (default: the container's
+        ``raise_dispose_errors``) they are then raised together as a ``LifecycleError``. Calling ``stop()``
+        again does nothing.
         """
         failures = await self._dispose_all()
-        raise_failures(failures, "stopping the container")
+        if self._dispose.raise_errors if raise_errors is None else raise_errors:
+            raise_failures(failures, "stopping the container")
 
     async def _dispose_all(self) -> list[Exception]:
         """Newest runner first; a runner leaves the list only once all its components got their turn."""
@@ -378,7 +400,8 @@ class Container:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        report_failures(await self._dispose_all(), exc, "stopping the container")
+        failures = await self._dispose_all()
+        report_failures(failures, exc, "stopping the container", raise_errors=self._dispose.raise_errors)
 
     def __enter__(self) -> Container:
         """Run the lifecycle from synchronous code (any thread, loop running or not), on the container's loop."""

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
-from dioxide._lifecycle_runner import LifecycleRunner, SyncBridge, report_failures
+from dioxide._lifecycle_runner import DisposePolicy, LifecycleRunner, SyncBridge, report_failures
 from dioxide._typing import ComponentType
 from dioxide.exceptions import ScopeError
 
@@ -43,6 +43,7 @@ class ScopeWiring:
         "_keys",
         "bridge",
         "compile",
+        "dispose",
         "lifecycle_keys",
         "name_of",
         "parent",
@@ -59,6 +60,7 @@ class ScopeWiring:
         lifecycle_keys: Callable[[], list[Hashable]],
         name_of: Callable[[Hashable], str],
         bridge: SyncBridge,
+        dispose: DisposePolicy,
     ) -> None:
         self.parent = parent
         self.providers = providers
@@ -66,6 +68,7 @@ class ScopeWiring:
         self.lifecycle_keys = lifecycle_keys
         self.name_of = name_of
         self.bridge = bridge
+        self.dispose = dispose
         self._keys: list[Hashable] | None = None
         self.quiet = False  # True once the keys are known and there are none: opening a scope does nothing
         _wirings[parent] = weakref.ref(self)
@@ -164,8 +167,8 @@ class ScopedContainer:
     # -- lifecycle -------------------------------------------------------------------------------------
 
     async def _open(self) -> None:
-        runner = LifecycleRunner()
         wiring = self._wiring
+        runner = LifecycleRunner(wiring.dispose.timeout)
         await runner.start(
             (wiring.name_of(key), functools.partial(self._resolve_key, key)) for key in wiring.lifecycle()
         )
@@ -174,7 +177,8 @@ class ScopedContainer:
     async def _close(self, exc: BaseException | None) -> None:
         runner, self._runner = self._runner, None
         if runner is not None:
-            report_failures(await runner.stop(), exc, "closing a scope")
+            failures = await runner.stop()
+            report_failures(failures, exc, "closing a scope", raise_errors=self._wiring.dispose.raise_errors)
 
     async def __aenter__(self) -> ScopedContainer:
         if not self._wiring.quiet and self._wiring.lifecycle():
