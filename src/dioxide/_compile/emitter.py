@@ -14,7 +14,7 @@ from dioxide._plan.bindings import Binding, Kind, implementation_name, key_name
 from dioxide._plan.edges import Edge, Mode
 from dioxide._plan.hints import KEYWORD_ONLY, POSITIONAL_ONLY, Parameter
 from dioxide._plan.plan import Plan, is_list_key
-from dioxide._plan.problems import Cycle, Hop, MissingDependency, NotRegistered, OutsideScope, Problem
+from dioxide._plan.problems import Cycle, Hop, MissingDependency, NotRegistered, OutsideScope, Problem, Uninjectable
 from dioxide.scope import Scope
 
 if TYPE_CHECKING:
@@ -151,6 +151,8 @@ class Emitter:
             return "[]"
         if mode is Mode.MISSING and edge.target is not None:
             return self.fail(MissingDependency(binding.key, (Hop(binding, edge.parameter),), edge.target))
+        if mode is Mode.UNINJECTABLE and edge.parameter is not None:  # never Python's bare TypeError
+            return self.fail(Uninjectable(binding.key, (Hop(binding, edge.parameter),), edge.parameter))
         return None
 
     def reference(self, key: Hashable, on_path: dict[Hashable, None]) -> str | Binding:

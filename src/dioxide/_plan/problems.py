@@ -48,6 +48,15 @@ class UnreadableAnnotation:
 
 
 @dataclass(frozen=True, slots=True)
+class Uninjectable:
+    """A required parameter dioxide never injects (``parameter.unfilled`` says why): the call would fail."""
+
+    root: Hashable
+    hops: tuple[Hop, ...]
+    parameter: Parameter
+
+
+@dataclass(frozen=True, slots=True)
 class Cycle:
     """Components that depend on each other; ``keys`` starts and ends with the same key."""
 
@@ -104,6 +113,7 @@ Problem = (
     NotRegistered
     | MissingDependency
     | UnreadableAnnotation
+    | Uninjectable
     | Cycle
     | Captive
     | FactoryLifecycle
@@ -125,5 +135,6 @@ __all__ = [
     "OutsideScope",
     "Problem",
     "Reentrant",
+    "Uninjectable",
     "UnreadableAnnotation",
 ]

@@ -131,7 +131,8 @@ def _explain_children(plan: Plan, root: Hashable, lines: list[str]) -> None:
                 stack.append(_Level(edges, level.prefix + extension, (*level.path, target)))
             continue
         annotation = edge.parameter.annotation if edge.parameter is not None else key_name(target)
-        lines.append(f"{level.prefix}{branch}{label}{annotation} ({_edge_note(plan, edge.mode, target)})")
+        text = f"{label}{annotation}" if annotation else label.removesuffix(": ")  # no annotation: the name alone
+        lines.append(f"{level.prefix}{branch}{text} ({_edge_note(plan, edge.mode, target)})")
 
 
 def _edge_note(plan: Plan, mode: Mode, target: Hashable | None) -> str:
@@ -144,6 +145,7 @@ def _edge_note(plan: Plan, mode: Mode, target: Hashable | None) -> str:
         Mode.DEFAULT: "not injected: default used",
         Mode.EMPTY: "no adapters: []",
         Mode.UNREADABLE: "annotation could not be evaluated",
+        Mode.UNINJECTABLE: "never injected, and required: no default",
     }.get(mode, "")
 
 
