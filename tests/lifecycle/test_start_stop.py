@@ -240,6 +240,60 @@ class DescribeStart:
         assert "dioxide: raised while resolving Settings (profile 'test')" in caught.value.__notes__
 
 
+class DescribeResolvedBeforeStart:
+    """2.x hands out a singleton @lifecycle component before start() with no sign that it is not initialized."""
+
+    async def it_still_resolves_it_and_logs_one_warning_per_component(self, caplog: pytest.LogCaptureFixture) -> None:
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                self.ready = True
+
+            async def dispose(self) -> None:
+                pass
+
+        @service
+        class Repository:
+            def __init__(self, pool: Pool) -> None:
+                self.pool = pool
+
+        container = Container(profile=Profile.TEST)
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            repository = container.resolve(Repository)  # builds Pool on the way
+            assert container.resolve(Pool) is repository.pool
+            container.reset()
+            container.resolve(Pool)  # a new instance, the same component: no second warning
+        assert caplog.messages == [
+            "Pool (@lifecycle) was resolved before the container started: its initialize() has not run. Start the "
+            "container first (`async with container:`, `with container:` or `await container.start()`)"
+        ]
+        assert not hasattr(repository.pool, "ready")
+        async with container:
+            assert container.resolve(Pool).ready is True, "start() initializes the instance handed out before"
+
+    async def it_stays_quiet_once_started_and_while_starting(self, caplog: pytest.LogCaptureFixture) -> None:
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                pass
+
+        @service
+        class Plain:
+            pass
+
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            container = Container(profile=Profile.TEST)
+            container.resolve(Plain)  # not @lifecycle
+            async with container:
+                container.resolve(Pool)
+        assert caplog.messages == []
+
+
 class DescribeInitializeFailure:
     async def it_disposes_what_was_initialized_in_reverse_and_raises_the_original_error(self) -> None:
         events: list[str] = []

@@ -33,6 +33,7 @@ from dioxide._run import introspection
 from dioxide._run.imports import check_allowed, import_package, user_stacklevel
 from dioxide._run.lazy import LazyScans, Pending
 from dioxide._run.overrides import Override, override_binding, refuse_started_dependents
+from dioxide._run.profile_check import warn_if_unknown
 from dioxide._run.scope import ScopedContainer, ScopeWiring
 from dioxide._typing import ComponentType
 from dioxide.profile_enum import Profile, profile_value
@@ -84,6 +85,7 @@ class Container:
         self._slots: dict[Hashable, SingletonSlot] = {}
         # lifecycle
         self._runners: list[LifecycleRunner] = []
+        self._warned_unstarted: set[Hashable] = set()
         self._start_future: asyncio.Future[None] | None = None
         self._sync_bridge = SyncBridge()
         self._wiring = ScopeWiring(
@@ -99,6 +101,7 @@ class Container:
             self.create_scope = self._wiring.new_scope  # type: ignore[method-assign]
         if profile is not None:
             self.scan(profile=profile)
+            warn_if_unknown(profile_value(profile))
 
     # -- resolution ------------------------------------------------------------------------------------
 
@@ -141,6 +144,7 @@ class Container:
                 root_cache=self._providers,
                 scope_cache=self._scope_providers,
                 slots=self._slots,
+                lifecycle_built=self._lifecycle_built,
             )
         return compiler
 
@@ -284,14 +288,18 @@ class Container:
     def override(self, component_type: ComponentType[T], replacement: object) -> Override:
         """Replace a component until the returned handle is exited (``with``) or ``restore()``-d.
 
-        ``replacement`` is an instance, a class (built with injection, in the original's scope) or a
-        function (called as a factory, in the original's scope). Singletons that depend on the component
+        ``replacement`` is an instance (which must be a ``component_type``, or for a port have its methods:
+        otherwise ``TypeError``), a class (built with injection, in the original's scope) or a function
+        (called as a factory, in the original's scope). Singletons that depend on the component
         are rebuilt while the override is active and the originals come back afterwards.
         """
         key = cast(Hashable, component_type)
         plan = self._plan()
+        binding = override_binding(key, replacement, plan.get(key))
+        if binding.kind is Kind.INSTANCE:
+            _check_instance(component_type, replacement)  # as register_instance: a wrong object fails here
         affected = refuse_started_dependents(plan, self._instances, key, self._is_started)
-        handle = Override(key, override_binding(key, replacement, plan.get(key)), self._end_override)
+        handle = Override(key, binding, self._end_override)
         self._overrides.append(handle)
         self._changed()
         handle.hide(affected | self._plan().dependents(key), self._instances)
@@ -306,6 +314,21 @@ class Container:
         successor = self._overrides[position] if position < len(self._overrides) else None
         handle.release(self._instances, self._is_started, successor)
         return True
+
+    def _lifecycle_built(self, key: Hashable) -> None:
+        """A singleton ``@lifecycle`` component was just built: before ``start()``, nothing will initialize it.
+
+        2.x let this pass without a sign; resolution still works, and one warning per component says why the
+        object may not be ready.
+        """
+        if self._start_future is None and key not in self._warned_unstarted:
+            self._warned_unstarted.add(key)
+            name = self._component_name(key)
+            logger.warning(
+                "%s (@lifecycle) was resolved before the container started: its initialize() has not run. "
+                "Start the container first (`async with container:`, `with container:` or `await container.start()`)",
+                name,
+            )
 
     def _is_started(self, component: object) -> bool:
         return any(started is component for runner in self._runners for _, started in runner.started)
