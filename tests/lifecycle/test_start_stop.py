@@ -730,28 +730,7 @@ class DescribeAsyncWith:
 
     async def it_keeps_the_body_exception_and_notes_dispose_failures_on_it(self) -> None:
         events: list[str] = []
-
-        @service
-        @lifecycle
-        class Db:
-            async def initialize(self) -> None:
-                pass
-
-            async def dispose(self) -> None:
-                events.append("dispose Db")
-                raise ValueError("db close failed")
-
-        @service
-        @lifecycle
-        class Cache:
-            def __init__(self, db: Db) -> None:
-                self.db = db
-
-            async def initialize(self) -> None:
-                pass
-
-            async def dispose(self) -> None:
-                events.append("dispose Cache")
+        three_layers(events)
 
         for strict in (False, True):  # a strict container does not replace the body's exception either
             events.clear()
@@ -760,9 +739,10 @@ class DescribeAsyncWith:
                     raise RuntimeError("request failed")
             assert type(caught.value) is RuntimeError
             assert str(caught.value) == "request failed"
-            assert events == ["dispose Cache", "dispose Db"]
+            assert events == ["dispose Api", "dispose Cache", "dispose Db"]
             assert caught.value.__notes__ == [
-                "dioxide: while stopping the container, a dispose() also failed: ValueError('db close failed')"
+                "dioxide: while stopping the container, a dispose() also failed: KeyError('api close failed')",
+                "dioxide: while stopping the container, a dispose() also failed: ValueError('db close failed')",
             ]
 
 
