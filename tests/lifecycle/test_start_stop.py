@@ -660,6 +660,44 @@ class DescribeStop:
             assert events == ["Broker.dispose cancelled", "dispose Db"]
             assert caplog.messages == ["dispose() of Broker did not return within 0.05 s: cancelled, moving on"]
 
+    @pytest.mark.parametrize("dispose_timeout", [30.0, None])
+    async def it_disposes_components_that_wait_in_dispose(
+        self, dispose_timeout: float | None, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A dispose() that awaits gets its results and its failures through, timeout armed or not."""
+        events: list[str] = []
+
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                await asyncio.sleep(0)
+                events.append(await asyncio.sleep(0.001, result="pool flushed"))
+                events.append(await asyncio.to_thread(lambda: "pool closed"))
+
+        @service
+        @lifecycle
+        class Broker:
+            def __init__(self, pool: Pool) -> None:
+                self.pool = pool
+
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                await asyncio.sleep(0)
+                raise OSError("broker gone")
+
+        container = Container(profile=Profile.TEST, dispose_timeout=dispose_timeout)
+        await container.start()
+        with caplog.at_level(logging.ERROR, logger="dioxide"):
+            await container.stop()
+        assert events == ["pool flushed", "pool closed"]
+        assert caplog.messages == ["Error disposing component Broker: OSError('broker gone')"]
+
     async def it_tells_a_timeout_dispose_raised_itself_from_a_stuck_one(self, caplog: pytest.LogCaptureFixture) -> None:
         @service
         @lifecycle

@@ -178,7 +178,8 @@ class ScopedContainer:
         runner, self._runner = self._runner, None
         if runner is not None:
             failures = await runner.stop()
-            report_failures(failures, exc, "closing a scope", raise_errors=self._wiring.dispose.raise_errors)
+            if failures:
+                report_failures(failures, exc, "closing a scope", raise_errors=self._wiring.dispose.raise_errors)
 
     async def __aenter__(self) -> ScopedContainer:
         if not self._wiring.quiet and self._wiring.lifecycle():
