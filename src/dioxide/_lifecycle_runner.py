@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from types import CoroutineType
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from dataclasses import dataclass
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from dioxide.exceptions import LifecycleError
