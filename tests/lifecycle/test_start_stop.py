@@ -1047,3 +1047,23 @@ class DescribeGlobalContainer:
         assert len(shared) == 0
         await shared.stop()
         assert events == ["init", "dispose"]
+
+    def it_warns_again_about_an_unstarted_component_after_reset_global_container(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                pass
+
+        shared = dioxide.container
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            for _ in range(2):
+                shared.scan(profile=Profile.TEST)
+                shared.resolve(Pool)
+                dioxide.reset_global_container()  # a fresh container (the same object): a fresh warning
+        assert [m.split(" ")[0] for m in caplog.messages] == ["Pool", "Pool"]

@@ -474,6 +474,7 @@ class Container:
         self._instances.clear()
         self._lazy.clear()
         self._start_future = None
+        self._warned_unstarted.clear()
         self._changed()
 
     # -- introspection ---------------------------------------------------------------------------------
