@@ -3,7 +3,11 @@
 The same runner serves the root container (singletons) and request scopes. Its guarantees: components are
 initialized one at a time in dependency order; if one fails (or the start is cancelled), everything already
 initialized is disposed in reverse order before the original error propagates; ``stop()`` disposes in
-reverse order, gives every component its turn even when some fail, and returns every failure.
+reverse order, gives every component its turn even when some fail or hang, and returns every failure.
+
+What a failure then does is the container's dispose policy: by default it is logged and stopping returns
+normally (as in dioxide 2.x, where shutdown must not fail because a cleanup did); strict containers raise
+them together. A failing body of ``async with`` keeps its own exception, with the failures as notes.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ import inspect
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Coroutine, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
+from dataclasses import dataclass
+from types import CoroutineType
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from dioxide.exceptions import LifecycleError
 
@@ -24,12 +30,31 @@ logger = logging.getLogger("dioxide")
 
 _T = TypeVar("_T")
 
+DEFAULT_DISPOSE_TIMEOUT: Final = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class DisposePolicy:
+    """What stopping does with a ``dispose()`` that fails or hangs; one per container, shared by its scopes.
+
+    ``timeout``: seconds one ``dispose()`` may take before it is cancelled, logged and counted as failed (None:
+    wait forever). ``raise_errors``: raise the failures as a ``LifecycleError`` instead of only logging them.
+    """
+
+    timeout: float | None = DEFAULT_DISPOSE_TIMEOUT
+    raise_errors: bool = False
+
+    def __post_init__(self) -> None:
+        if self.timeout is not None and not self.timeout > 0:
+            raise ValueError(f"dispose_timeout must be a positive number of seconds or None, got {self.timeout!r}")
+
 
 class LifecycleRunner:
     """The components one container (or one scope) has initialized, newest last."""
 
-    def __init__(self) -> None:
+    def __init__(self, dispose_timeout: float | None = DEFAULT_DISPOSE_TIMEOUT) -> None:
         self.started: list[tuple[str, Any]] = []
+        self.dispose_timeout = dispose_timeout
 
     def __bool__(self) -> bool:
         return bool(self.started)
@@ -59,17 +84,93 @@ class LifecycleRunner:
             raise
 
     async def stop(self) -> list[Exception]:
-        """Dispose in reverse order; every component gets its turn; the failures are returned."""
+        """Dispose in reverse order; every component gets its turn, even after one hangs; failures are returned.
+
+        The timeout is armed only for a ``dispose()`` that suspends: arming a timer costs microseconds per
+        component on every scope exit, and most ``dispose()`` calls return without ever waiting. So each
+        coroutine is stepped once here, and only one still waiting on something is awaited under the timer.
+        """
         failures: list[Exception] = []
+        timed = self.dispose_timeout is not None
         while self.started:
             name, component = self.started.pop()
-            try:
-                await component.dispose()
-            except Exception as error:
-                logger.error("Error disposing component %s: %r", name, error, exc_info=error)
-                error.add_note(f"dioxide: raised by {name}.dispose()")
-                failures.append(error)
+            awaitable = component.dispose()
+            if timed and type(awaitable) is CoroutineType:  # what `async def dispose` returns
+                try:
+                    waiting = awaitable.send(None)
+                except StopIteration:
+                    continue
+                except Exception as error:
+                    failures.append(_logged(name, error))
+                    continue
+                awaitable = _Rest(awaitable, waiting)
+            failure = await self._finish(name, awaitable)
+            if failure is not None:
+                failures.append(failure)
         return failures
+
+    async def _finish(self, name: str, awaitable: Awaitable[Any]) -> Exception | None:
+        """Await (the rest of) one ``dispose()``, under the timeout if there is one."""
+        timeout = self.dispose_timeout
+        if timeout is None:
+            try:
+                await awaitable
+            except Exception as error:
+                return _logged(name, error)
+            return None
+        import asyncio
+
+        deadline = asyncio.timeout(timeout)
+        try:
+            async with deadline:
+                await awaitable
+        except Exception as error:
+            if not deadline.expired():
+                return _logged(name, error)
+            stuck = TimeoutError(f"{name}.dispose() did not return within {timeout:g} s; it was cancelled")
+            logger.error("dispose() of %s did not return within %g s: cancelled, moving on", name, timeout)
+            stuck.add_note(f"dioxide: raised by {name}.dispose()")
+            return stuck
+        return None
+
+
+class _Rest:
+    """The rest of a coroutine already stepped to its first suspension, to be awaited once (``yield from``).
+
+    What the coroutine yields goes to the task running us, and what the task sends or throws (a result, a
+    cancellation) goes back to the coroutine, exactly as if it were awaited from the start.
+    """
+
+    __slots__ = ("_coroutine", "_waiting")
+
+    def __init__(self, coroutine: Coroutine[Any, Any, Any], waiting: Any) -> None:
+        self._coroutine = coroutine
+        self._waiting = waiting
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        coroutine, waiting = self._coroutine, self._waiting
+        while True:
+            try:
+                sent = yield waiting
+            except GeneratorExit:
+                coroutine.close()
+                raise
+            except BaseException as thrown:  # a cancellation, most often: the coroutine handles it
+                try:
+                    waiting = coroutine.throw(thrown)
+                except StopIteration as stop:
+                    return stop.value
+                continue
+            try:
+                waiting = coroutine.send(sent)
+            except StopIteration as stop:
+                return stop.value
+
+
+def _logged(name: str, error: Exception) -> Exception:
+    logger.error("Error disposing component %s: %r", name, error, exc_info=error)
+    error.add_note(f"dioxide: raised by {name}.dispose()")
+    return error
 
 
 def raise_failures(failures: list[Exception], what: str) -> None:
@@ -77,10 +178,11 @@ def raise_failures(failures: list[Exception], what: str) -> None:
         raise LifecycleError(f"{len(failures)} component(s) failed to dispose while {what}", failures)
 
 
-def report_failures(failures: list[Exception], exc: BaseException | None, what: str) -> None:
-    """Raise dispose failures as a group, or, when the body already raised, attach them to its exception."""
+def report_failures(failures: list[Exception], exc: BaseException | None, what: str, *, raise_errors: bool) -> None:
+    """After the failures were logged: notes on the body's exception if it raised, else the group if strict."""
     if exc is None:
-        raise_failures(failures, what)
+        if raise_errors:
+            raise_failures(failures, what)
         return
     for failure in failures:
         exc.add_note(f"dioxide: while {what}, a dispose() also failed: {failure!r}")
@@ -180,4 +282,11 @@ def _stop_loop_thread(loop: asyncio.AbstractEventLoop, thread: threading.Thread)
         thread.join(_STOP_TIMEOUT)
 
 
-__all__ = ["LifecycleRunner", "SyncBridge", "raise_failures", "report_failures"]
+__all__ = [
+    "DEFAULT_DISPOSE_TIMEOUT",
+    "DisposePolicy",
+    "LifecycleRunner",
+    "SyncBridge",
+    "raise_failures",
+    "report_failures",
+]

@@ -18,6 +18,19 @@ def _name(obj: object) -> str:
     return getattr(obj, "__name__", None) or str(obj)
 
 
+def _same(recorded: dict[str, Any], key: str, value: object) -> bool:
+    """Whether ``context[key]`` still holds the fact the constructor recorded (so the message says it)."""
+    if key not in recorded:
+        return False
+    before = recorded[key]
+    if before is value:
+        return True
+    try:
+        return bool(before == value)
+    except Exception:  # a value whose comparison raises is shown rather than hidden
+        return False
+
+
 class DioxideError(Exception):
     """Base class of every dioxide error."""
 
@@ -38,16 +51,14 @@ class DioxideError(Exception):
             self.message = message
         except AttributeError:  # an ExceptionGroup's .message is read-only, and already set
             pass
-        self.context: dict[str, Any] = {}
-        self._shown_context: dict[str, Any] = dict(context or {})
-        self.context.update(self._shown_context)
+        self.context: dict[str, Any] = dict(context or {})
+        self._recorded: dict[str, Any] = {}
         self.suggestions: list[str] = list(suggestions or [])
         self.example = example
-        self.context.update(details or {})  # facts for programs, not repeated in the message
+        self._record(**(details or {}))
 
     def with_context(self, **context: Any) -> Self:
         self.context.update(context)
-        self._shown_context.update(context)
         return self
 
     def with_suggestion(self, suggestion: str) -> Self:
@@ -59,14 +70,23 @@ class DioxideError(Exception):
         return self
 
     def _record(self, **structured: Any) -> None:
-        """Keep structured facts for programmatic use without repeating them in the rendered text."""
+        """Keep structured facts for programmatic use without repeating them in the rendered text.
+
+        The message already says them; ``str()`` shows only the context that differs from what was recorded
+        (set by ``with_context``, or by assigning to ``context`` after construction, as 2.x code does).
+        """
         self.context.update(structured)
+        self._recorded.update(structured)
+
+    def _shown_context(self) -> dict[str, Any]:
+        return {key: value for key, value in self.context.items() if not _same(self._recorded, key, value)}
 
     def __str__(self) -> str:
         lines = [f"{self.title}: {self._message_text()}"]
-        if self._shown_context:
+        shown = self._shown_context()
+        if shown:
             lines.append("Context:")
-            lines.extend(f"  - {key}: {value}" for key, value in self._shown_context.items())
+            lines.extend(f"  - {key}: {value}" for key, value in shown.items())
         if self.suggestions:
             lines.append("Suggestions:")
             lines.extend(f"  - {suggestion}" for suggestion in self.suggestions)
@@ -126,7 +146,7 @@ class ServiceNotFoundError(ResolutionError):
         **kwargs: Any,
     ) -> None:
         if message is None:
-            message = _service_message(_name(service), profile, failed_dependency)
+            message = _service_message(_name(service), profile, dependencies, failed_dependency)
         super().__init__(message, **kwargs)
         if service is not None:
             self._record(
@@ -261,11 +281,15 @@ def missing_adapter_message(port: str, profile: str | None, available: Iterable[
     return f"No adapter for {port} in profile '{profile or 'none'}'\n  Registered: {listed or 'none'}"
 
 
-def _service_message(service: str, profile: str | None, failed: tuple[str, str, str] | None) -> str:
+def _service_message(
+    service: str, profile: str | None, dependencies: Sequence[str] | None, failed: tuple[str, str, str] | None
+) -> str:
     if failed is None:
-        return (
-            f"Cannot resolve {service} in profile '{profile or 'none'}'\n  Not registered (missing @service decorator)"
-        )
+        if dependencies is None:
+            detail = "Not registered (missing @service decorator)"
+        else:  # registered: what it depends on (2.x's form, for programs that raise it themselves)
+            detail = f"Dependencies: {', '.join(dependencies)}" if dependencies else "No dependencies"
+        return f"Cannot resolve {service} in profile '{profile or 'none'}'\n  {detail}"
     param, dep_type, reason = failed
     return f"Cannot resolve {service} -> {param}: {dep_type}\n  {dep_type} missing: {reason}"
 

@@ -106,6 +106,22 @@ class DescribeRendering:
         assert error.suggestions == []
         assert error.example is None
 
+    def it_shows_context_set_after_construction(self) -> None:
+        """2.x code fills ``error.context`` after building the error; ``str()`` must show it."""
+        error = DioxideError("boom")
+        error.context["port"] = "EmailPort"
+        assert lines(error)[:3] == ["Dioxide Error: boom", "Context:", "  - port: EmailPort"]
+        replaced = ScopeError("outside a scope")
+        replaced.context = {"component": "Session"}
+        assert lines(replaced)[:3] == ["Scope Error: outside a scope", "Context:", "  - component: Session"]
+
+    def it_shows_a_structured_fact_only_once_it_changed(self) -> None:
+        error = ServiceNotFoundError(service="Plain", profile="test")
+        assert "Context:" not in str(error), "the message already says the service and the profile"
+        error.context["profile"] = "production"
+        error.context["request_id"] = 42
+        assert lines(error)[2:5] == ["Context:", "  - profile: production", "  - request_id: 42"]
+
 
 class DescribeStructuredKeywords:
     def it_builds_the_missing_adapter_message_from_keywords(self) -> None:
@@ -150,6 +166,15 @@ class DescribeStructuredKeywords:
             "EmailPort",
             "No adapter for EmailPort in profile 'test'",
         )
+
+    def it_lists_the_dependencies_it_is_given(self) -> None:
+        error = ServiceNotFoundError(service="Orders", profile="test", dependencies=["db: Database", "clock: Clock"])
+        assert lines(error)[:2] == [
+            "Service Not Found: Cannot resolve Orders in profile 'test'",
+            "  Dependencies: db: Database, clock: Clock",
+        ]
+        assert lines(ServiceNotFoundError(service="Orders", profile="test", dependencies=[]))[1] == "  No dependencies"
+        assert "Context:" not in str(error)
 
     def it_builds_scope_messages_from_keywords(self) -> None:
         error = ScopeError(component="RequestContext", required_scope="request")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, Literal, Optional, Protocol, TypeVar, Union
+from typing import Any, Generic, Literal, Optional, Protocol, Self, TypeVar, Union
 
 import pytest
 
-from dioxide import Container, Profile, Scope, ServiceNotFoundError, adapter, service
+from dioxide import Container, ContainerValidationError, Profile, Scope, ServiceNotFoundError, adapter, service
 
 T = TypeVar("T")
 
@@ -291,27 +291,116 @@ class DescribeNeverInjected:
 
         assert scanned().resolve(Svc).either is SENTINEL
 
-    def it_lets_the_constructor_raise_its_own_type_error_for_a_required_primitive(self) -> None:
+
+class DescribeRequiredButNeverInjected:
+    """A required parameter dioxide never injects: 2.1 let the first resolve fail with Python's bare TypeError."""
+
+    @pytest.mark.parametrize(
+        ("annotation", "shown", "why"),
+        [
+            (str, "str", "str is a primitive type"),
+            (Union[int, str], "int | str", "int | str is a Union: only X | None, of one component type, is injected"),  # noqa: UP007
+            (dict[str, Port], "dict[str, Port]", "dict[str, Port] is a collection: only list[Port] is injected"),
+            (set[Port], "set[Port]", "set[Port] is a collection: only list[Port] is injected"),
+            (tuple[Port, ...], "tuple[Port, ...]", "tuple[Port, ...] is a collection: only list[Port] is injected"),
+            (frozenset[Port], "frozenset[Port]", "frozenset[Port] is a collection: only list[Port] is injected"),
+            (list[str], "list[str]", "list[str] is not a list of a component type"),
+            (Literal["eu", "us"], "Literal['eu', 'us']", "Literal['eu', 'us'] is not a component class"),
+            (42, "42", "42 is not a component class"),
+        ],
+        ids=repr,
+    )
+    def it_raises_service_not_found_naming_the_class_the_parameter_why_and_the_fix(
+        self, annotation: Any, shown: str, why: str
+    ) -> None:
         @service
-        class NeedsName:
-            def __init__(self, name: str) -> None:
-                self.name = name
+        class Report:
+            def __init__(self, title: annotation) -> None:  # type: ignore[valid-type]
+                self.title = title
 
-        with pytest.raises(TypeError, match=r"missing 1 required positional argument: 'name'"):
-            scanned().resolve(NeedsName)
+        with pytest.raises(ServiceNotFoundError) as caught:
+            scanned().resolve(Report)
+        assert type(caught.value) is ServiceNotFoundError
+        assert str(caught.value).splitlines()[:3] == [
+            f"Service Not Found: Cannot resolve Report -> Report -> title: {shown}",
+            f"  Report requires title: {shown}, which dioxide never injects: {why}",
+            "  Fix: give title a default, or make it a component (e.g. a @service settings class holding the value)",
+        ]
+        assert caught.value.context["class"] == "Report"
+        assert caught.value.context["parameter"] == "title"
 
-    def it_lets_the_constructor_raise_its_own_type_error_for_a_required_union(self) -> None:
+    def it_names_a_parameter_without_annotation_and_typing_self(self) -> None:
         @service
-        class A:
-            pass
+        class Node:
+            def __init__(self, parent: Self, label) -> None:  # type: ignore[no-untyped-def]
+                self.parent, self.label = parent, label
+
+        with pytest.raises(ServiceNotFoundError) as caught:
+            scanned().resolve(Node)
+        text = str(caught.value)
+        assert "  Node requires parent: Self, which dioxide never injects: Self is not a component class" in text
+        assert "Also: Cannot resolve Node -> Node -> label\n" in text
+        assert "    Node requires label, which dioxide never injects: it has no type annotation" in text
+
+    def it_names_the_chain_when_a_dependency_has_such_a_parameter(self) -> None:
+        @service
+        class Mailer:
+            def __init__(self, sender: str) -> None:
+                self.sender = sender
 
         @service
-        class NeedsEither:
-            def __init__(self, either: A | int) -> None:
-                self.either = either
+        class Signup:
+            def __init__(self, mailer: Mailer) -> None:
+                self.mailer = mailer
 
-        with pytest.raises(TypeError, match=r"required positional argument: 'either'"):
-            scanned().resolve(NeedsEither)
+        with pytest.raises(ServiceNotFoundError) as caught:
+            scanned().resolve(Signup)
+        assert str(caught.value).splitlines()[:2] == [
+            "Service Not Found: Cannot resolve Signup -> Signup -> mailer: Mailer -> Mailer -> sender: str",
+            "  Mailer requires sender: str, which dioxide never injects: str is a primitive type",
+        ]
+
+    async def it_is_reported_by_validate_and_start_with_the_other_problems(self) -> None:
+        @service
+        class Report:
+            def __init__(self, title: str, port: Port) -> None:
+                self.title = title
+
+        container = scanned(Profile.TEST)
+        for check in (container.validate, container.start):
+            with pytest.raises(ContainerValidationError) as caught:
+                result = check()
+                if result is not None:
+                    await result
+            first, second = caught.value.exceptions
+            assert "Report requires title: str, which dioxide never injects" in str(first)
+            assert "port: Port\n  Report found for Report (*)\n  Port missing: No adapter for Port" in str(second)
+        assert container.started is False
+
+    def it_explains_it(self) -> None:
+        @service
+        class Report:
+            def __init__(self, title: str, untyped) -> None:  # type: ignore[no-untyped-def]
+                self.title = title
+
+        assert scanned().explain(Report).splitlines()[1:] == [
+            "Report (SINGLETON)",
+            "+-- title: str (never injected, and required: no default)",
+            "+-- untyped (never injected, and required: no default)",
+        ]
+
+    def it_leaves_a_constructor_with_a_declared_signature_to_fill_it(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """pydantic's BaseSettings shows its fields as required parameters, and reads them from the environment."""
+        from pydantic_settings import BaseSettings
+
+        class Settings(BaseSettings):
+            database_url: str
+
+        service(Settings)
+        monkeypatch.setenv("DATABASE_URL", "sqlite://")
+        container = scanned()
+        container.validate()
+        assert container.resolve(Settings).database_url == "sqlite://"
 
 
 class DescribeParameterKinds:

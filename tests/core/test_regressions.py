@@ -54,11 +54,11 @@ class DescribeInjectionRules:
 
         c = Container()
         c.scan()
-        with pytest.raises(TypeError, match=r"required positional argument: 'anything'"):
+        with pytest.raises(ServiceNotFoundError, match=r"Loose requires anything: Any, which dioxide never injects"):
             c.resolve(Loose)
 
-    def it_lets_a_required_positional_only_primitive_make_the_constructor_raise(self) -> None:
-        """A skipped positional-only parameter without default is passed ``None`` instead of being left out."""
+    def it_never_passes_none_for_a_required_positional_only_primitive(self) -> None:
+        """A skipped positional-only parameter without default was passed ``None`` instead of being left out."""
 
         @service
         class Dep:
@@ -71,7 +71,7 @@ class DescribeInjectionRules:
 
         c = Container()
         c.scan()
-        with pytest.raises(TypeError):
+        with pytest.raises(ServiceNotFoundError, match=r"Strict requires name: str, which dioxide never injects"):
             c.resolve(Strict)
 
 

@@ -353,6 +353,42 @@ class DescribeLogsAndWarnings:
             Container(profile=Profile.TEST)
         assert not any("matched zero components" in m for m in caplog.messages)
 
+    def it_warns_at_construction_about_a_profile_no_decorator_declares(self, caplog: pytest.LogCaptureFixture) -> None:
+        @adapter.for_(Port, profile=[Profile.PRODUCTION, "eu-west"])
+        class Real:
+            def run(self) -> str:
+                return "real"
+
+        @service
+        class Svc:  # something matches: the zero-components message stays quiet, this one does not
+            pass
+
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            container = Container(profile="prodution")
+        assert caplog.messages == [
+            "Profile 'prodution' is not declared by any decorator seen so far, so only profile-agnostic components "
+            "(@service, Profile.ALL adapters) are active. Known profiles: ci, development, eu-west, production, "
+            "staging, test. Did you mean 'production'?"
+        ]
+        assert container.active_profile == "prodution", "a warning, not a refusal"
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            Container(profile="qwertyuiop")
+        assert caplog.messages[0].endswith("Known profiles: ci, development, eu-west, production, staging, test.")
+
+    def it_accepts_built_in_and_declared_profiles_quietly(self, caplog: pytest.LogCaptureFixture) -> None:
+        @adapter.for_(Port, profile="EU-West")
+        class Real:
+            def run(self) -> str:
+                return "real"
+
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            Container(profile="eu-west")
+            Container(profile=Profile("Eu-West"))
+            Container(profile=Profile.CI)  # nothing declares it, but it is a built-in
+            Container().scan(profile="later")  # only construction checks: a scan may name a package's own
+        assert not any("not declared" in message for message in caplog.messages)
+
     def it_does_not_use_warnings_for_a_zero_match(self) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("error")

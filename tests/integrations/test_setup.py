@@ -45,10 +45,11 @@ class DescribeScanning:
 
 
 class DescribeStopAtExit:
-    def it_logs_a_dispose_failure_at_exit_and_still_exits_cleanly(self) -> None:
+    @pytest.mark.parametrize("strict", [False, True], ids=["default", "raise_dispose_errors"])
+    def it_logs_a_dispose_failure_at_exit_and_still_exits_cleanly(self, strict: bool) -> None:
         done = run_program(
-            """
-            from dioxide import Profile, lifecycle, service
+            f"""
+            from dioxide import Container, Profile, lifecycle, service
             from dioxide.django import configure_dioxide
 
             @service
@@ -60,10 +61,12 @@ class DescribeStopAtExit:
                 async def dispose(self) -> None:
                     raise OSError("cannot close")
 
-            configure_dioxide(profile=Profile.TEST)
+            configure_dioxide(profile=Profile.TEST, container=Container(raise_dispose_errors={strict}))
             """
         )
         assert done.returncode == 0
         assert done.stdout.splitlines() == ["pool initialize", "pool dispose"]  # the others were still disposed
-        assert "dioxide: stopping the container at exit failed" in done.stderr
-        assert "cannot close" in done.stderr
+        assert "Error disposing component Broken: OSError('cannot close')" in done.stderr  # logged as it happens
+        assert "Traceback" in done.stderr
+        # a strict container raises the group at the end: stopping at exit logs it rather than failing the exit
+        assert ("dioxide: stopping the container at exit failed" in done.stderr) is strict

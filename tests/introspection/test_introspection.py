@@ -149,39 +149,46 @@ class DescribeGetAdaptersFor:
 
 
 class DescribeDebug:
-    def it_summarises_profile_services_and_adapters(self) -> None:
+    def it_summarises_profile_services_and_adapters_as_2x_prints_them(self) -> None:
+        """2.x's header and blank lines; services and each port's adapters sorted by name."""
         _declare_app()
         container = Container(profile=Profile.TEST)
         text = container.debug()
         assert text == "\n".join(
             [
-                "=== dioxide container ===",
+                "=== dioxide Container Debug ===",
                 "Active Profile: test",
+                "",
                 "Services (2):",
-                "  - UserRepository (SINGLETON)",
                 "  - Notifier (FACTORY)",
+                "  - UserRepository (SINGLETON)",
+                "",
                 "Adapters by Port:",
                 "  EmailPort:",
-                "    - SendGridEmail (profiles: production)",
                 "    - FakeEmail (profiles: test, lifecycle, active)",
+                "    - SendGridEmail (profiles: production)",
                 "  Plugin:",
                 "    - AuditPlugin (profiles: *, active)",
                 "    - MetricsPlugin (profiles: *, active)",
             ]
         )
 
-    def it_writes_to_a_file_when_given_one_and_prints_nothing(self, capsys: pytest.CaptureFixture[str]) -> None:
+    def it_writes_exactly_the_returned_text_to_a_file_and_prints_nothing(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         _declare_app()
         container = Container(profile=Profile.TEST)
         buffer = io.StringIO()
         text = container.debug(file=buffer)
-        assert buffer.getvalue() == text + "\n"
+        assert buffer.getvalue() == text
+        assert not text.endswith("\n")
         assert capsys.readouterr().out == ""
 
     def it_says_none_without_a_profile(self) -> None:
-        assert Container().debug().splitlines()[:3] == [
-            "=== dioxide container ===",
+        assert Container().debug().splitlines()[:4] == [
+            "=== dioxide Container Debug ===",
             "Active Profile: none",
+            "",
             "Services (0):",
         ]
 
@@ -253,9 +260,15 @@ class DescribeExplain:
         assert container.explain(Alerts).splitlines()[-1] == "+-- sms: SmsPort (no adapter for profile: test)"
         assert container.explain(Unknown) == "Unknown is not registered."
 
+    def it_says_a_port_without_an_adapter_in_any_profile_is_not_registered(self) -> None:
+        class PushPort(Protocol):
+            def push(self, to: str) -> None: ...
+
+        assert Container(profile=Profile.TEST).explain(PushPort) == "PushPort is not registered."
+
 
 class DescribeGraph:
-    def it_draws_mermaid_by_default(self) -> None:
+    def it_draws_mermaid_by_default_with_quoted_labels_showing_the_scope(self) -> None:
         _declare_app()
         container = Container(profile=Profile.TEST)
         text = container.graph()
@@ -264,13 +277,13 @@ class DescribeGraph:
         assert lines[0] == "graph TD"
         for expected in (
             "    subgraph Services",
-            "        UserRepository[UserRepository]",
-            "        Notifier[Notifier]",
+            '        UserRepository["UserRepository<br/>SINGLETON"]',
+            '        Notifier["Notifier<br/>FACTORY"]',
             "    subgraph Ports",
-            "        EmailPort{{EmailPort}}",
-            "        Plugin{{Plugin}}",
+            '        EmailPort{{"EmailPort"}}',
+            '        Plugin{{"Plugin"}}',
             "    subgraph Adapters",
-            "        FakeEmail_impl[FakeEmail]",
+            '        FakeEmail_impl["FakeEmail<br/>SINGLETON"]',
             "    UserRepository --> EmailPort",
             "    Notifier --> UserRepository",
             "    Notifier --> Plugin",
@@ -283,7 +296,20 @@ class DescribeGraph:
         body = [line for line in lines if line != "    end"]
         assert len(body) == len(set(body)), "no duplicated node or edge"
 
-    def it_draws_dot(self) -> None:
+    def it_keeps_a_name_with_brackets_or_quotes_inside_its_label(self) -> None:
+        """Unquoted, ``Cache[str]`` ended the node's label at its first bracket and broke the diagram."""
+
+        container = Container()
+        container.register_instance(dict[str, int], {})  # any key type: a generic alias is named with brackets
+        Quoted = type('Say"hi"', (), {})
+        container.register_instance(Quoted, Quoted())
+        lines = container.graph().splitlines()
+        assert '        dict_str__int_["dict[str, int]<br/>SINGLETON"]' in lines
+        assert '        Say_hi_["Say#quot;hi#quot;<br/>SINGLETON"]' in lines
+        dot = container.graph("dot").splitlines()
+        assert '        Say_hi_ [label="Say\\"hi\\"\\nSINGLETON", shape=box];' in dot
+
+    def it_draws_dot_with_ports_as_diamonds(self) -> None:
         _declare_app()
         lines = Container(profile=Profile.TEST).graph("dot").splitlines()
         assert lines[0] == "digraph Container {"
@@ -291,11 +317,11 @@ class DescribeGraph:
         for expected in (
             "    subgraph cluster_services {",
             '        label="Services";',
-            '        UserRepository [label="UserRepository", shape=box];',
+            '        UserRepository [label="UserRepository\\nSINGLETON", shape=box];',
             "    subgraph cluster_ports {",
-            '        EmailPort [label="EmailPort", shape=hexagon];',
+            '        EmailPort [label="EmailPort", shape=diamond];',
             "    subgraph cluster_adapters {",
-            '        FakeEmail_impl [label="FakeEmail", shape=box];',
+            '        FakeEmail_impl [label="FakeEmail\\nSINGLETON", shape=box];',
             "    UserRepository -> EmailPort;",
             "    EmailPort -> FakeEmail_impl [style=dashed];",
         ):

@@ -4,6 +4,7 @@ them in reverse; failures roll back, every dispose gets its turn, and start()/st
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from typing import Protocol
 
@@ -239,6 +240,60 @@ class DescribeStart:
         assert "dioxide: raised while resolving Settings (profile 'test')" in caught.value.__notes__
 
 
+class DescribeResolvedBeforeStart:
+    """2.x hands out a singleton @lifecycle component before start() with no sign that it is not initialized."""
+
+    async def it_still_resolves_it_and_logs_one_warning_per_component(self, caplog: pytest.LogCaptureFixture) -> None:
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                self.ready = True
+
+            async def dispose(self) -> None:
+                pass
+
+        @service
+        class Repository:
+            def __init__(self, pool: Pool) -> None:
+                self.pool = pool
+
+        container = Container(profile=Profile.TEST)
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            repository = container.resolve(Repository)  # builds Pool on the way
+            assert container.resolve(Pool) is repository.pool
+            container.reset()
+            container.resolve(Pool)  # a new instance, the same component: no second warning
+        assert caplog.messages == [
+            "Pool (@lifecycle) was resolved before the container started: its initialize() has not run. Start the "
+            "container first (`async with container:`, `with container:` or `await container.start()`)"
+        ]
+        assert not hasattr(repository.pool, "ready")
+        async with container:
+            assert container.resolve(Pool).ready is True, "start() initializes the instance handed out before"
+
+    async def it_stays_quiet_once_started_and_while_starting(self, caplog: pytest.LogCaptureFixture) -> None:
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                pass
+
+        @service
+        class Plain:
+            pass
+
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            container = Container(profile=Profile.TEST)
+            container.resolve(Plain)  # not @lifecycle
+            async with container:
+                container.resolve(Pool)
+        assert caplog.messages == []
+
+
 class DescribeInitializeFailure:
     async def it_disposes_what_was_initialized_in_reverse_and_raises_the_original_error(self) -> None:
         events: list[str] = []
@@ -429,49 +484,72 @@ class DescribeInitializeFailure:
         assert events == ["init Fast", "init Slow", "dispose Fast"]
 
 
+def three_layers(events: list[str]) -> None:
+    """Db <- Cache <- Api, all @lifecycle singletons; Api's and Db's dispose() raise."""
+
+    @service
+    @lifecycle
+    class Db:
+        async def initialize(self) -> None:
+            pass
+
+        async def dispose(self) -> None:
+            events.append("dispose Db")
+            raise ValueError("db close failed")
+
+    @service
+    @lifecycle
+    class Cache:
+        def __init__(self, db: Db) -> None:
+            self.db = db
+
+        async def initialize(self) -> None:
+            pass
+
+        async def dispose(self) -> None:
+            events.append("dispose Cache")
+
+    @service
+    @lifecycle
+    class Api:
+        def __init__(self, cache: Cache) -> None:
+            self.cache = cache
+
+        async def initialize(self) -> None:
+            pass
+
+        async def dispose(self) -> None:
+            events.append("dispose Api")
+            raise KeyError("api close failed")
+
+
 class DescribeStop:
-    async def it_runs_every_dispose_and_raises_the_failures_together(self, caplog: pytest.LogCaptureFixture) -> None:
+    async def it_runs_every_dispose_logs_each_failure_and_returns(self, caplog: pytest.LogCaptureFixture) -> None:
+        """As in 2.x, a failed cleanup does not fail the shutdown: each is logged with its traceback."""
         events: list[str] = []
-
-        @service
-        @lifecycle
-        class Db:
-            async def initialize(self) -> None:
-                pass
-
-            async def dispose(self) -> None:
-                events.append("dispose Db")
-                raise ValueError("db close failed")
-
-        @service
-        @lifecycle
-        class Cache:
-            def __init__(self, db: Db) -> None:
-                self.db = db
-
-            async def initialize(self) -> None:
-                pass
-
-            async def dispose(self) -> None:
-                events.append("dispose Cache")
-
-        @service
-        @lifecycle
-        class Api:
-            def __init__(self, cache: Cache) -> None:
-                self.cache = cache
-
-            async def initialize(self) -> None:
-                pass
-
-            async def dispose(self) -> None:
-                events.append("dispose Api")
-                raise KeyError("api close failed")
-
+        three_layers(events)
         container = Container(profile=Profile.TEST)
         await container.start()
-        with caplog.at_level(logging.ERROR, logger="dioxide"), pytest.raises(LifecycleError) as caught:
+        with caplog.at_level(logging.ERROR, logger="dioxide"):
             await container.stop()
+
+        assert events == ["dispose Api", "dispose Cache", "dispose Db"]
+        assert container.started is False
+        assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+            ("dioxide", logging.ERROR, "Error disposing component Api: KeyError('api close failed')"),
+            ("dioxide", logging.ERROR, "Error disposing component Db: ValueError('db close failed')"),
+        ]
+        tracebacks = [r.exc_info for r in caplog.records]
+        assert [type(info[1]) for info in tracebacks if info is not None] == [KeyError, ValueError]
+        assert all(info is not None and info[2] is not None for info in tracebacks)
+
+    async def it_raises_the_failures_together_when_asked(self) -> None:
+        events: list[str] = []
+        three_layers(events)
+        container = Container(profile=Profile.TEST)
+        await container.start()
+        with pytest.raises(LifecycleError) as caught:
+            await container.stop(raise_errors=True)
 
         assert events == ["dispose Api", "dispose Cache", "dispose Db"]
         error = caught.value
@@ -482,10 +560,18 @@ class DescribeStop:
         text = str(error)
         assert text.startswith("Lifecycle Error: 2 component(s) failed to dispose while stopping the container\n")
         assert "  - KeyError: 'api close failed'\n  - ValueError: db close failed" in text
-        assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
-            ("dioxide", logging.ERROR, "Error disposing component Api: KeyError('api close failed')"),
-            ("dioxide", logging.ERROR, "Error disposing component Db: ValueError('db close failed')"),
-        ]
+
+    async def it_raises_them_by_default_in_a_strict_container(self) -> None:
+        events: list[str] = []
+        three_layers(events)
+        strict = Container(profile=Profile.TEST, raise_dispose_errors=True)
+        await strict.start()
+        with pytest.raises(LifecycleError) as caught:
+            await strict.stop()
+        assert len(caught.value.exceptions) == 2
+        await strict.start()
+        await strict.stop(raise_errors=False)  # the call's choice wins
+        assert events == ["dispose Api", "dispose Cache", "dispose Db"] * 2
 
     async def it_can_be_caught_with_except_star(self) -> None:
         @service
@@ -501,7 +587,7 @@ class DescribeStop:
         await container.start()
         caught: list[Exception] = []
         try:
-            await container.stop()
+            await container.stop(raise_errors=True)
         except* ValueError as group:
             caught.extend(group.exceptions)
         assert [str(e) for e in caught] == ["db close failed"]
@@ -519,12 +605,124 @@ class DescribeStop:
                 events.append("dispose")
                 raise ValueError("once")
 
-        container = Container(profile=Profile.TEST)
+        container = Container(profile=Profile.TEST, raise_dispose_errors=True)
         await container.start()
         with pytest.raises(LifecycleError):
             await container.stop()
         await container.stop()
         assert events == ["dispose"]
+
+    async def it_cancels_a_dispose_that_never_returns_logs_it_and_moves_on(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        events: list[str] = []
+
+        @service
+        @lifecycle
+        class Db:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                events.append("dispose Db")
+
+        @service
+        @lifecycle
+        class Broker:
+            def __init__(self, db: Db) -> None:
+                self.db = db
+
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                try:
+                    await asyncio.Event().wait()  # a peer that never answers
+                finally:
+                    events.append("Broker.dispose cancelled")
+
+        for strict in (False, True):
+            events.clear()
+            caplog.clear()
+            container = Container(profile=Profile.TEST, dispose_timeout=0.05, raise_dispose_errors=strict)
+            await container.start()
+            with caplog.at_level(logging.ERROR, logger="dioxide"):
+                try:
+                    await asyncio.wait_for(container.stop(), timeout=10)  # bounded even if the timeout were ignored
+                except LifecycleError as error:
+                    assert strict
+                    [stuck] = error.exceptions
+                    assert type(stuck) is TimeoutError
+                    assert str(stuck) == "Broker.dispose() did not return within 0.05 s; it was cancelled"
+                    assert stuck.__notes__ == ["dioxide: raised by Broker.dispose()"]
+                else:
+                    assert not strict
+            assert events == ["Broker.dispose cancelled", "dispose Db"]
+            assert caplog.messages == ["dispose() of Broker did not return within 0.05 s: cancelled, moving on"]
+
+    @pytest.mark.parametrize("dispose_timeout", [30.0, None])
+    async def it_disposes_components_that_wait_in_dispose(
+        self, dispose_timeout: float | None, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A dispose() that awaits gets its results and its failures through, timeout armed or not."""
+        events: list[str] = []
+
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                await asyncio.sleep(0)
+                events.append(await asyncio.sleep(0.001, result="pool flushed"))
+                events.append(await asyncio.to_thread(lambda: "pool closed"))
+
+        @service
+        @lifecycle
+        class Broker:
+            def __init__(self, pool: Pool) -> None:
+                self.pool = pool
+
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                await asyncio.sleep(0)
+                raise OSError("broker gone")
+
+        container = Container(profile=Profile.TEST, dispose_timeout=dispose_timeout)
+        await container.start()
+        with caplog.at_level(logging.ERROR, logger="dioxide"):
+            await container.stop()
+        assert events == ["pool flushed", "pool closed"]
+        assert caplog.messages == ["Error disposing component Broker: OSError('broker gone')"]
+
+    async def it_tells_a_timeout_dispose_raised_itself_from_a_stuck_one(self, caplog: pytest.LogCaptureFixture) -> None:
+        @service
+        @lifecycle
+        class Client:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                raise TimeoutError("server did not acknowledge the close")
+
+        container = Container(profile=Profile.TEST, dispose_timeout=5)
+        await container.start()
+        with caplog.at_level(logging.ERROR, logger="dioxide"):
+            await container.stop()
+        assert caplog.messages == [
+            "Error disposing component Client: TimeoutError('server did not acknowledge the close')"
+        ]
+
+    def it_waits_30_seconds_by_default_and_refuses_a_timeout_that_is_not_positive(self) -> None:
+        assert inspect.signature(Container).parameters["dispose_timeout"].default == 30.0
+        for bad in (0, -1.5):
+            with pytest.raises(ValueError) as caught:
+                Container(dispose_timeout=bad)
+            assert str(caught.value) == (f"dispose_timeout must be a positive number of seconds or None, got {bad!r}")
+        Container(dispose_timeout=None)  # no limit
 
     async def it_does_nothing_without_a_start(self) -> None:
         events: list[str] = []
@@ -550,7 +748,7 @@ class DescribeAsyncWith:
         async with container as entered:
             assert entered is container
 
-    async def it_raises_dispose_failures_when_the_body_succeeded(self) -> None:
+    async def it_logs_dispose_failures_when_the_body_succeeded(self, caplog: pytest.LogCaptureFixture) -> None:
         @service
         @lifecycle
         class Db:
@@ -560,44 +758,30 @@ class DescribeAsyncWith:
             async def dispose(self) -> None:
                 raise ValueError("db close failed")
 
-        with pytest.raises(LifecycleError, match="1 component\\(s\\) failed to dispose while stopping the container"):
+        with caplog.at_level(logging.ERROR, logger="dioxide"):
             async with Container(profile=Profile.TEST):
+                pass
+        assert caplog.messages == ["Error disposing component Db: ValueError('db close failed')"]
+        with pytest.raises(LifecycleError, match="1 component\\(s\\) failed to dispose while stopping the container"):
+            async with Container(profile=Profile.TEST, raise_dispose_errors=True):
                 pass
 
     async def it_keeps_the_body_exception_and_notes_dispose_failures_on_it(self) -> None:
         events: list[str] = []
+        three_layers(events)
 
-        @service
-        @lifecycle
-        class Db:
-            async def initialize(self) -> None:
-                pass
-
-            async def dispose(self) -> None:
-                events.append("dispose Db")
-                raise ValueError("db close failed")
-
-        @service
-        @lifecycle
-        class Cache:
-            def __init__(self, db: Db) -> None:
-                self.db = db
-
-            async def initialize(self) -> None:
-                pass
-
-            async def dispose(self) -> None:
-                events.append("dispose Cache")
-
-        with pytest.raises(RuntimeError, match=r"^request failed") as caught:
-            async with Container(profile=Profile.TEST):
-                raise RuntimeError("request failed")
-        assert type(caught.value) is RuntimeError
-        assert str(caught.value) == "request failed"
-        assert events == ["dispose Cache", "dispose Db"]
-        assert caught.value.__notes__ == [
-            "dioxide: while stopping the container, a dispose() also failed: ValueError('db close failed')"
-        ]
+        for strict in (False, True):  # a strict container does not replace the body's exception either
+            events.clear()
+            with pytest.raises(RuntimeError, match=r"^request failed") as caught:
+                async with Container(profile=Profile.TEST, raise_dispose_errors=strict):
+                    raise RuntimeError("request failed")
+            assert type(caught.value) is RuntimeError
+            assert str(caught.value) == "request failed"
+            assert events == ["dispose Api", "dispose Cache", "dispose Db"]
+            assert caught.value.__notes__ == [
+                "dioxide: while stopping the container, a dispose() also failed: KeyError('api close failed')",
+                "dioxide: while stopping the container, a dispose() also failed: ValueError('db close failed')",
+            ]
 
 
 class DescribeReset:
@@ -709,7 +893,9 @@ class DescribeSyncLifecycle:
         assert len(loops) == 4
         assert len({id(loop) for loop in loops}) == 1
 
-    def it_raises_dispose_failures_from_sync_code(self) -> None:
+    def it_logs_dispose_failures_from_sync_code_or_raises_them_when_strict(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
         @service
         @lifecycle
         class Pool:
@@ -719,7 +905,10 @@ class DescribeSyncLifecycle:
             async def dispose(self) -> None:
                 raise ValueError("close failed")
 
-        with pytest.raises(LifecycleError) as caught, Container(profile=Profile.TEST):
+        with caplog.at_level(logging.ERROR, logger="dioxide"), Container(profile=Profile.TEST):
+            pass
+        assert caplog.messages == ["Error disposing component Pool: ValueError('close failed')"]
+        with pytest.raises(LifecycleError) as caught, Container(profile=Profile.TEST, raise_dispose_errors=True):
             pass
         assert [str(e) for e in caught.value.exceptions] == ["close failed"]
 
@@ -858,3 +1047,23 @@ class DescribeGlobalContainer:
         assert len(shared) == 0
         await shared.stop()
         assert events == ["init", "dispose"]
+
+    def it_warns_again_about_an_unstarted_component_after_reset_global_container(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        @service
+        @lifecycle
+        class Pool:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                pass
+
+        shared = dioxide.container
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            for _ in range(2):
+                shared.scan(profile=Profile.TEST)
+                shared.resolve(Pool)
+                dioxide.reset_global_container()  # a fresh container (the same object): a fresh warning
+        assert [m.split(" ")[0] for m in caplog.messages] == ["Pool", "Pool"]

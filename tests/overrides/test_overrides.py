@@ -5,6 +5,7 @@ back, without rebuilding the container."""
 # parameters with classes local to the test, which must be evaluated where they are written (the decorated
 # classes get their defining frame remembered; replacements do not: see test_found_bugs.py).
 
+import dataclasses
 import functools
 from typing import Protocol
 
@@ -15,6 +16,16 @@ from dioxide import AdapterNotFoundError, Container, DioxideError, Profile, Scop
 
 class Clock(Protocol):
     def now(self) -> int: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class FakeClock:
+    """A stand-in for ``Clock`` that tells which one it is."""
+
+    name: str
+
+    def now(self) -> int:
+        return 0
 
 
 class DescribeOverrideBlock:
@@ -44,9 +55,13 @@ class DescribeOverrideBlock:
             def now(self) -> int:
                 return 1
 
+        class StoppedClock:
+            def now(self) -> int:
+                return 0
+
         container = Container(profile=Profile.TEST)
         original = container.resolve(Clock)
-        with pytest.raises(ZeroDivisionError), container.override(Clock, object()):
+        with pytest.raises(ZeroDivisionError), container.override(Clock, StoppedClock()):
             raise ZeroDivisionError
         assert container.resolve(Clock) is original
 
@@ -104,7 +119,7 @@ class DescribeOverrideBlock:
 
         container = Container(profile=Profile.TEST)
         scheduler, reports, unrelated = (container.resolve(t) for t in (Scheduler, Reports, Unrelated))
-        fake = object()
+        fake = FakeClock("fake")
         with container.override(Clock, fake):
             assert container.resolve(Scheduler) is not scheduler
             assert container.resolve(Scheduler).clock is fake
@@ -127,13 +142,13 @@ class DescribeOverrideBlock:
                 self.clock = clock
 
         container = Container(profile=Profile.TEST)
-        with container.override(Clock, "outer"):
-            assert container.resolve(Scheduler).clock == "outer"
-            with container.override(Clock, "inner"):
-                assert container.resolve(Clock) == "inner"
-                assert container.resolve(Scheduler).clock == "inner"
-            assert container.resolve(Clock) == "outer"
-            assert container.resolve(Scheduler).clock == "outer"
+        with container.override(Clock, FakeClock("outer")):
+            assert container.resolve(Scheduler).clock == FakeClock("outer")
+            with container.override(Clock, FakeClock("inner")):
+                assert container.resolve(Clock) == FakeClock("inner")
+                assert container.resolve(Scheduler).clock == FakeClock("inner")
+            assert container.resolve(Clock) == FakeClock("outer")
+            assert container.resolve(Scheduler).clock == FakeClock("outer")
         assert container.resolve(Clock).now() == 1
         assert container.resolve(Scheduler).clock.now() == 1
 
@@ -220,13 +235,13 @@ class DescribeReplacementKinds:
             assert container.resolve(Clock).now() == 7
 
     def it_uses_a_callable_instance_as_an_instance(self) -> None:
-        class Handler:
-            def __call__(self) -> str:
-                return "called"
-
         @service
         class Router:
             pass
+
+        class Handler(Router):
+            def __call__(self) -> str:
+                return "called"
 
         handler = Handler()
         container = Container(profile=Profile.TEST)
@@ -257,6 +272,60 @@ class DescribeReplacementKinds:
         assert container.resolve(Clock).now() == 1
 
 
+class DescribeReplacementTypeCheck:
+    """An instance is checked as ``register_instance`` checks it: 2.1-style code got the wrong object at resolve."""
+
+    def it_refuses_an_instance_that_is_not_the_component_type(self) -> None:
+        @service
+        class PriceList:
+            pass
+
+        container = Container(profile=Profile.TEST)
+        original = container.resolve(PriceList)
+        with pytest.raises(TypeError) as caught:
+            container.override(PriceList, "not a price list")
+        assert str(caught.value) == "instance must be of type 'PriceList', got 'str'"
+        assert container.resolve(PriceList) is original, "nothing was overridden"
+
+        class Discounted(PriceList):
+            pass
+
+        with container.override(PriceList, Discounted()):
+            assert isinstance(container.resolve(PriceList), Discounted)
+
+    def it_checks_a_protocol_port_by_its_methods(self) -> None:
+        @adapter.for_(Clock, profile=Profile.TEST)
+        class SystemClock:
+            def now(self) -> int:
+                return 1
+
+        class Calendar:
+            def today(self) -> str:
+                return "monday"
+
+        class FrozenClock:  # no inheritance: a port is satisfied by its methods
+            def now(self) -> int:
+                return 42
+
+        container = Container(profile=Profile.TEST)
+        with pytest.raises(TypeError, match=r"^instance must be of type 'Clock', got 'Calendar'$"):
+            container.override(Clock, Calendar())
+        with container.override(Clock, FrozenClock()):
+            assert container.resolve(Clock).now() == 42
+
+    def it_does_not_check_classes_functions_or_keys_that_are_not_classes(self) -> None:
+        @adapter.for_(Clock, profile=Profile.TEST, multi=True)
+        class SystemClock:
+            def now(self) -> int:
+                return 1
+
+        container = Container(profile=Profile.TEST)
+        with container.override(list[Clock], []):
+            assert container.resolve(list[Clock]) == []
+        with container.override(Clock, lambda: SystemClock()):
+            assert container.resolve(Clock).now() == 1
+
+
 class DescribePlainForm:
     def it_lasts_until_restore(self) -> None:
         @adapter.for_(Clock, profile=Profile.TEST)
@@ -265,8 +334,8 @@ class DescribePlainForm:
                 return 1
 
         container = Container(profile=Profile.TEST)
-        handle = container.override(Clock, "fake")
-        assert container.resolve(Clock) == "fake"
+        handle = container.override(Clock, FakeClock("fake"))
+        assert container.resolve(Clock) == FakeClock("fake")
         handle.restore()
         assert container.resolve(Clock).now() == 1
 
@@ -277,14 +346,14 @@ class DescribePlainForm:
                 return 1
 
         container = Container(profile=Profile.TEST)
-        outer = container.override(Clock, "outer")
-        inner = container.override(Clock, "inner")
+        outer = container.override(Clock, FakeClock("outer"))
+        inner = container.override(Clock, FakeClock("inner"))
         inner.restore()
         inner.restore()
-        assert container.resolve(Clock) == "outer", "a second restore() must not end the outer override"
+        assert container.resolve(Clock) == FakeClock("outer"), "a second restore() must not end the outer override"
         with inner:
             pass
-        assert container.resolve(Clock) == "outer"
+        assert container.resolve(Clock) == FakeClock("outer")
         outer.restore()
         assert container.resolve(Clock).now() == 1
 
@@ -301,12 +370,12 @@ class DescribeRestoringOutOfOrder:
 
         container = Container(profile=Profile.TEST)
         container.resolve(Clock)
-        outer = container.override(Clock, "outer")
-        assert container.resolve(Clock) == "outer"
-        inner = container.override(Clock, "inner")
-        assert container.resolve(Clock) == "inner"
+        outer = container.override(Clock, FakeClock("outer"))
+        assert container.resolve(Clock) == FakeClock("outer")
+        inner = container.override(Clock, FakeClock("inner"))
+        assert container.resolve(Clock) == FakeClock("inner")
         outer.restore()
-        assert container.resolve(Clock) == "inner", "the inner override is still active"
+        assert container.resolve(Clock) == FakeClock("inner"), "the inner override is still active"
         inner.restore()
 
     def it_leaves_no_override_behind_once_all_are_restored(self) -> None:
@@ -322,10 +391,10 @@ class DescribeRestoringOutOfOrder:
 
         container = Container(profile=Profile.TEST)
         original, scheduler = container.resolve(Clock), container.resolve(Scheduler)
-        outer = container.override(Clock, "outer")
-        assert container.resolve(Scheduler).clock == "outer"
-        inner = container.override(Clock, "inner")
-        assert container.resolve(Scheduler).clock == "inner"
+        outer = container.override(Clock, FakeClock("outer"))
+        assert container.resolve(Scheduler).clock == FakeClock("outer")
+        inner = container.override(Clock, FakeClock("inner"))
+        assert container.resolve(Scheduler).clock == FakeClock("inner")
         outer.restore()
         inner.restore()
         assert container.resolve(Clock) is original
@@ -367,10 +436,10 @@ class DescribeOverridesAndScopes:
                 self.clock = clock
 
         container = Container(profile=Profile.TEST)
-        with container.override(Clock, "fake"):
+        with container.override(Clock, FakeClock("fake")):
             async with container.create_scope() as scope:
-                assert scope.resolve(Handler).clock == "fake"
-                assert scope.resolve(Clock) == "fake"
+                assert scope.resolve(Handler).clock == FakeClock("fake")
+                assert scope.resolve(Clock) == FakeClock("fake")
         async with container.create_scope() as scope:
             assert scope.resolve(Handler).clock.now() == 1
 
@@ -393,8 +462,8 @@ class DescribeOverridesAndLifecycle:
 
         container = Container(profile=Profile.TEST)
         async with container:
-            with container.override(Clock, "fake"):
-                assert container.resolve(Clock) == "fake"
+            with container.override(Clock, FakeClock("fake")):
+                assert container.resolve(Clock) == FakeClock("fake")
             assert events == ["init NtpClock"]
         assert events == ["init NtpClock", "dispose NtpClock"]
 
@@ -422,7 +491,7 @@ class DescribeOverridesAndLifecycle:
         async with container:
             original = container.resolve(Clock)
             with pytest.raises(DioxideError) as caught:
-                container.override(Clock, "fake")
+                container.override(Clock, FakeClock("fake"))
             assert str(caught.value) == (
                 "Dioxide Error: Cannot override Clock while Scheduler (started @lifecycle) depend(s) on it: "
                 "they would be rebuilt without initialize()\n"
@@ -454,9 +523,9 @@ class DescribeOverridesAndLifecycle:
                 self.ready = False
 
         container = Container(profile=Profile.TEST)
-        with container.override(Clock, "fake"):
+        with container.override(Clock, FakeClock("fake")):
             async with container:
                 scheduler = container.resolve(Scheduler)
-                assert scheduler.clock == "fake"
+                assert scheduler.clock == FakeClock("fake")
                 assert scheduler.ready is True
             assert scheduler.ready is False

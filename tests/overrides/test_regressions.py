@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Protocol
 
 from dioxide import Container, Profile, adapter, lifecycle, service
@@ -9,6 +10,16 @@ from dioxide import Container, Profile, adapter, lifecycle, service
 
 class Clock(Protocol):
     def now(self) -> int: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class FakeClock:
+    """A stand-in for ``Clock`` that tells which one it is."""
+
+    name: str
+
+    def now(self) -> int:
+        return 0
 
 
 class DescribeResetDuringAnOverride:
@@ -25,7 +36,7 @@ class DescribeResetDuringAnOverride:
 
         container = Container(profile=Profile.TEST)
         before_reset = container.resolve(Scheduler)
-        handle = container.override(Clock, "fake")
+        handle = container.override(Clock, FakeClock("fake"))
         container.reset()
         handle.restore()
         assert container.resolve(Scheduler) is not before_reset, "reset() forgot it; restore() revived it"
@@ -83,7 +94,7 @@ class DescribeRestoreAfterStart:
                 self.ready = False
 
         container = Container(profile=Profile.TEST)
-        handle = container.override(Clock, "fake")
+        handle = container.override(Clock, FakeClock("fake"))
         async with container:
             assert container.resolve(Scheduler).ready is True
             handle.restore()

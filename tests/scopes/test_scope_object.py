@@ -66,11 +66,31 @@ class DescribeScopeObject:
         class Context:
             pass
 
+        @service
+        class Settings:
+            pass
+
         container = Container(profile=Profile.TEST)
         scope = ScopedContainer(container, "my-id")
         assert scope.scope_id == "my-id"
+        assert scope.parent is container
+        assert repr(scope) == "ScopedContainer(profile=Profile.TEST, parent=Container)"
         with scope:
-            assert scope.resolve(Context) is scope.resolve(Context)
+            mine = scope.resolve(Context)
+            assert scope.resolve(Context) is mine
+            assert scope.resolve(Settings) is container.resolve(Settings)
+        other = ScopedContainer(container, "other")  # as in 2.x, usable without a block too
+        assert isinstance(other.resolve(Context), Context)
+        assert other.resolve(Context) is not mine
+
+    async def it_runs_the_lifecycle_of_a_directly_built_scope(self) -> None:
+        events: list[str] = []
+        Session = request_lifecycle(events)
+        container = Container(profile=Profile.TEST)
+        async with ScopedContainer(container, "request-1") as scope:
+            assert events == ["init"]
+            assert scope.resolve(Session) is scope.resolve(Session)
+        assert events == ["init", "dispose"]
 
     def it_refuses_a_parent_that_is_not_a_container(self) -> None:
         with pytest.raises(TypeError, match="ScopedContainer expects the Container it belongs to, got 'nope'"):

@@ -4,6 +4,7 @@ REQUEST-scoped @lifecycle components initialized before use and disposed at scop
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from typing import Protocol
 
@@ -329,7 +330,9 @@ class DescribeRequestLifecycle:
             "dioxide: while closing a scope, a dispose() also failed: OSError('rollback failed')"
         ]
 
-    async def it_raises_dispose_failures_when_the_request_succeeded(self) -> None:
+    async def it_logs_dispose_failures_when_the_request_succeeded_or_raises_them_when_strict(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
         events: list[str] = []
 
         @service(scope=Scope.REQUEST)
@@ -355,12 +358,42 @@ class DescribeRequestLifecycle:
                 events.append("dispose Second")
                 raise ValueError("second")
 
-        with pytest.raises(LifecycleError) as caught:
+        with caplog.at_level(logging.ERROR, logger="dioxide"):
             async with Container(profile=Profile.TEST).create_scope():
+                pass
+        assert events == ["dispose Second", "dispose First"]
+        assert caplog.messages == [
+            "Error disposing component Second: ValueError('second')",
+            "Error disposing component First: ValueError('first')",
+        ]
+        events.clear()
+        with pytest.raises(LifecycleError) as caught:
+            async with Container(profile=Profile.TEST, raise_dispose_errors=True).create_scope():
                 pass
         assert events == ["dispose Second", "dispose First"]
         assert [str(e) for e in caught.value.exceptions] == ["second", "first"]
         assert str(caught.value).startswith("Lifecycle Error: 2 component(s) failed to dispose while closing a scope")
+
+    def it_cancels_a_dispose_that_never_returns_at_a_synchronous_exit(self, caplog: pytest.LogCaptureFixture) -> None:
+        events: list[str] = []
+
+        @service(scope=Scope.REQUEST)
+        @lifecycle
+        class Stream:
+            async def initialize(self) -> None:
+                pass
+
+            async def dispose(self) -> None:
+                try:
+                    await asyncio.Event().wait()
+                finally:
+                    events.append("Stream.dispose cancelled")
+
+        with caplog.at_level(logging.ERROR, logger="dioxide"):
+            with Container(profile=Profile.TEST, dispose_timeout=0.05).create_scope() as scope:
+                scope.resolve(Stream)
+        assert events == ["Stream.dispose cancelled"]
+        assert caplog.messages == ["dispose() of Stream did not return within 0.05 s: cancelled, moving on"]
 
     async def it_rolls_back_when_an_initialize_fails_at_scope_entry(self) -> None:
         events: list[str] = []

@@ -24,6 +24,7 @@ from dioxide._plan.problems import (
     NotRegistered,
     OutsideScope,
     Problem,
+    Uninjectable,
 )
 from dioxide.scope import Scope
 
@@ -188,6 +189,8 @@ class Emitter:
             return "[]"
         if mode is Mode.MISSING and edge.target is not None:
             return self.fail(MissingDependency(binding.key, (Hop(binding, edge.parameter),), edge.target))
+        if mode is Mode.UNINJECTABLE and edge.parameter is not None:  # never Python's bare TypeError
+            return self.fail(Uninjectable(binding.key, (Hop(binding, edge.parameter),), edge.parameter))
         return None
 
     def reference(self, key: Hashable, on_path: dict[Hashable, None]) -> str | Binding:

@@ -62,8 +62,10 @@ class Compiler:
         scope_cache: dict[Any, ScopeProvider],
         slots: dict[Hashable, SingletonSlot],
         track: Track,
+        lifecycle_built: Callable[[Hashable], None] | None = None,
     ) -> None:
         self.plan = plan
+        self.lifecycle_built = lifecycle_built  # told of each singleton @lifecycle component built (once each)
         self.instances = instances
         self.root_cache = root_cache
         self.scope_cache = scope_cache
@@ -220,6 +222,9 @@ class Compiler:
                 finally:
                     slot.owner = 0
                 self.instances[key] = value
+                binding = self.plan.get(key)
+                if self.lifecycle_built is not None and binding is not None and binding.lifecycle:
+                    self.lifecycle_built(key)
         return value
 
     def _builder(self, key: Hashable) -> RootProvider:

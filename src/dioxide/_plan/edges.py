@@ -16,6 +16,7 @@ class Mode(Enum):
     EMPTY = "empty"  # a multi-binding with no members: pass []
     MISSING = "missing"  # required and not registered
     UNREADABLE = "unreadable"  # the annotation could not be evaluated and there is no default
+    UNINJECTABLE = "uninjectable"  # required, and of a kind dioxide never injects (a str, a Union, ...)
 
 
 @dataclass(frozen=True, slots=True)

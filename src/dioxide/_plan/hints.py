@@ -8,6 +8,7 @@ and a class-typed parameter with a default keeps its default when nothing is reg
 from __future__ import annotations
 
 import collections.abc
+import dataclasses
 import inspect
 import sys
 import types
@@ -34,6 +35,7 @@ class Parameter:
 
     ``key`` is what the container resolves for it (a class, or ``list[Port]`` for a multi-binding); ``None``
     means dioxide never injects it and the parameter's default (or the constructor's own logic) applies.
+    ``unfilled`` says why such a parameter cannot be left out: it is required, so the call would fail.
     """
 
     name: str
@@ -44,6 +46,7 @@ class Parameter:
     default: Any
     annotation: str
     problem: str | None = None
+    unfilled: str | None = None
 
     @property
     def is_multi(self) -> bool:
@@ -152,7 +155,11 @@ def _read(cls: type) -> tuple[Parameter, ...]:
     except (TypeError, ValueError):  # builtins and extension types without a signature
         return ()
     globalns, localns = _namespaces(cls)
-    return tuple(_classify(p, globalns, localns) for p in _real_parameters(signature))
+    parameters = tuple(_classify(p, globalns, localns) for p in _real_parameters(signature))
+    if getattr(cls, "__signature__", None) is not None:  # a declared signature (pydantic's models and settings):
+        # the real constructor may fill a parameter it shows as required (BaseSettings reads the environment)
+        parameters = tuple(dataclasses.replace(p, unfilled=None) for p in parameters)
+    return parameters
 
 
 def _real_parameters(signature: inspect.Signature) -> list[inspect.Parameter]:
@@ -188,7 +195,8 @@ def _classify(p: inspect.Parameter, globalns: Mapping[str, Any], localns: Mappin
     default = p.default if has_default else None
     raw = p.annotation
     if raw is _EMPTY:
-        return Parameter(p.name, p.kind, None, False, has_default, default, "")
+        unfilled = None if has_default else "it has no type annotation"
+        return Parameter(p.name, p.kind, None, False, has_default, default, "", unfilled=unfilled)
     text = raw if isinstance(raw, str) else _type_name(raw)
     try:
         annotation = _evaluate(raw, globalns, localns)
@@ -196,7 +204,23 @@ def _classify(p: inspect.Parameter, globalns: Mapping[str, Any], localns: Mappin
         problem = None if has_default else f"annotation {text!r} could not be evaluated: {error}"
         return Parameter(p.name, p.kind, None, False, has_default, default, text, problem)
     key, optional = injection_key(annotation)
-    return Parameter(p.name, p.kind, key, optional, has_default, default, _type_name(annotation))
+    unfilled = _never_injected(annotation) if key is None and not has_default else None
+    return Parameter(p.name, p.kind, key, optional, has_default, default, _type_name(annotation), unfilled=unfilled)
+
+
+def _never_injected(annotation: Any) -> str:
+    """Why dioxide never injects a parameter annotated so, in a few words."""
+    name = _type_name(annotation)
+    origin = typing.get_origin(annotation)
+    if isinstance(annotation, type) and annotation in PRIMITIVE_TYPES:
+        return f"{name} is a primitive type"
+    if origin is typing.Union or origin is types.UnionType:
+        return f"{name} is a Union: only X | None, of one component type, is injected"
+    if origin in (dict, set, frozenset, tuple):
+        return f"{name} is a collection: only list[Port] is injected"
+    if origin is list:
+        return f"{name} is not a list of a component type"
+    return f"{name} is not a component class"
 
 
 class _Holder:
@@ -249,6 +273,8 @@ def _type_name(annotation: Any) -> str:
     """A short, readable name: ``list[Plugin]``, ``Cache | None`` (never module paths or ``<locals>``)."""
     if annotation is type(None) or annotation is None:
         return "None"
+    if annotation is Ellipsis:
+        return "..."
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Union or origin is types.UnionType:

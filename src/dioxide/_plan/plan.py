@@ -111,7 +111,9 @@ class Plan:
     def _edge(self, parameter: Parameter) -> Edge:
         key = parameter.key
         if key is None:
-            return Edge(parameter, Mode.UNREADABLE if parameter.problem else Mode.DEFAULT)
+            if parameter.problem:
+                return Edge(parameter, Mode.UNREADABLE)
+            return Edge(parameter, Mode.UNINJECTABLE if parameter.unfilled else Mode.DEFAULT)
         if key in self._bindings:
             return Edge(parameter, Mode.BIND, key)
         if parameter.is_multi:

@@ -48,6 +48,15 @@ class UnreadableAnnotation:
 
 
 @dataclass(frozen=True, slots=True)
+class Uninjectable:
+    """A required parameter dioxide never injects (``parameter.unfilled`` says why): the call would fail."""
+
+    root: Hashable
+    hops: tuple[Hop, ...]
+    parameter: Parameter
+
+
+@dataclass(frozen=True, slots=True)
 class Cycle:
     """Components that depend on each other; ``keys`` starts and ends with the same key."""
 
@@ -142,6 +151,7 @@ Problem = (
     NotRegistered
     | MissingDependency
     | UnreadableAnnotation
+    | Uninjectable
     | Cycle
     | Captive
     | FactoryLifecycle
@@ -172,6 +182,7 @@ __all__ = [
     "OutsideScope",
     "Problem",
     "Reentrant",
+    "Uninjectable",
     "UnreadableAnnotation",
     "UnreadableProvider",
 ]

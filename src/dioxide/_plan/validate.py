@@ -1,7 +1,8 @@
 """Validation: one walk of the graph that collects every problem instead of stopping at the first.
 
 It finds missing dependencies (with the chain that needs them), cycles (with their path), captive dependencies
-(a singleton holding a REQUEST-scoped component, directly or through FACTORY ones) and unreadable annotations.
+(a singleton holding a REQUEST-scoped component, directly or through FACTORY ones), unreadable annotations and
+required parameters dioxide never injects.
 The walk is iterative, so a chain of any depth validates at the default recursion limit.
 """
 
@@ -21,6 +22,7 @@ from dioxide._plan.problems import (
     MissingDependency,
     NotRegistered,
     Problem,
+    Uninjectable,
     UnreadableAnnotation,
 )
 from dioxide.scope import Scope
@@ -99,6 +101,9 @@ class _Walk:
             elif edge.mode is Mode.UNREADABLE and edge.parameter is not None:
                 unreadable = UnreadableAnnotation(root, _trail(stack, edge), edge.parameter)
                 self.report(("unreadable", frame.key, edge.parameter.name), unreadable)
+            elif edge.mode is Mode.UNINJECTABLE and edge.parameter is not None:
+                uninjectable = Uninjectable(root, _trail(stack, edge), edge.parameter)
+                self.report(("uninjectable", frame.key, edge.parameter.name), uninjectable)
             elif edge.mode is Mode.BIND:
                 target = edge.target
                 if target in active:

@@ -10,6 +10,7 @@ from collections.abc import Hashable, Sequence
 
 from dioxide._declare.registry import is_decorated_service, registrations_of
 from dioxide._plan.bindings import Binding, Kind, implementation_name, key_name
+from dioxide._plan.hints import Parameter
 from dioxide._plan.plan import Plan
 from dioxide._plan.problems import (
     AmbiguousAdapters,
@@ -27,6 +28,7 @@ from dioxide._plan.problems import (
     OutsideScope,
     Problem,
     Reentrant,
+    Uninjectable,
     UnreadableAnnotation,
     UnreadableProvider,
 )
@@ -55,6 +57,8 @@ def error_for(problem: Problem, plan: Plan) -> DioxideError:
             return ServiceNotFoundError(
                 f"Cannot resolve {_chain_text(root, hops, parameter.annotation)}\n  {parameter.problem}"
             )
+        case Uninjectable(root, hops, parameter):
+            return _uninjectable(root, hops, parameter)
         case Cycle(keys):
             return CircularDependencyError(cycle=[key_name(k) for k in keys])
         case Captive(path):
@@ -139,14 +143,29 @@ def raise_first(problems: Sequence[Problem], plan: Plan) -> None:
     raise first
 
 
-def _chain_text(root: Hashable, hops: Sequence[Hop], last: Hashable) -> str:
+def _chain_text(root: Hashable, hops: Sequence[Hop], last: Hashable | None) -> str:
+    """``last`` names the final parameter's type when its annotation does not (None: show the name alone)."""
     parts = [key_name(root)]
     for hop in hops:
         if hop.parameter is None:
             continue
         parts.append(implementation_name(hop.binding))
-        parts.append(f"{hop.parameter.name}: {hop.parameter.annotation or key_name(last)}")
+        annotation = hop.parameter.annotation or (key_name(last) if last is not None else "")
+        parts.append(f"{hop.parameter.name}: {annotation}" if annotation else hop.parameter.name)
     return " -> ".join(parts)
+
+
+def _uninjectable(root: Hashable, hops: Sequence[Hop], parameter: Parameter) -> ServiceNotFoundError:
+    """Raised instead of Python's "missing 1 required positional argument", before anything is built."""
+    owner = implementation_name(hops[-1].binding)
+    shown = f"{parameter.name}: {parameter.annotation}" if parameter.annotation else parameter.name
+    return ServiceNotFoundError(
+        f"Cannot resolve {_chain_text(root, hops, None)}\n"
+        f"  {owner} requires {shown}, which dioxide never injects: {parameter.unfilled}\n"
+        f"  Fix: give {parameter.name} a default, or make it a component (e.g. a @service settings class "
+        "holding the value)",
+        details={"class": owner, "parameter": parameter.name, "reason": parameter.unfilled},
+    )
 
 
 def _not_registered(plan: Plan, key: Hashable) -> ResolutionError:

@@ -18,7 +18,14 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 from dioxide._compile.providers import Compiler, RootProvider, ScopeProvider, SingletonSlot
-from dioxide._lifecycle_runner import LifecycleRunner, SyncBridge, raise_failures, report_failures
+from dioxide._lifecycle_runner import (
+    DEFAULT_DISPOSE_TIMEOUT,
+    DisposePolicy,
+    LifecycleRunner,
+    SyncBridge,
+    raise_failures,
+    report_failures,
+)
 from dioxide._plan.bindings import Binding, Kind, Origin, key_name
 from dioxide._plan.plan import Plan, is_list_key
 from dioxide._plan.scanner import orphan_lifecycles, plan_scan
@@ -27,7 +34,8 @@ from dioxide._run import introspection
 from dioxide._run.imports import check_allowed, import_package, user_stacklevel
 from dioxide._run.lazy import LazyScans, Pending
 from dioxide._run.overrides import Override, override_binding, refuse_started_dependents
-from dioxide._run.registration import ManualRegistration
+from dioxide._run.profile_check import warn_if_unknown
+from dioxide._run.registration import ManualRegistration, check_instance
 from dioxide._run.scope import ScopedContainer, ScopeWiring
 from dioxide._typing import ComponentType
 from dioxide.profile_enum import Profile, profile_value
@@ -49,10 +57,21 @@ class Container(ManualRegistration):
     ``Container(profile=Profile.PRODUCTION)`` scans every decorated class at construction; ``resolve(T)``
     (or ``container[T]``) returns the component registered for ``T``; ``async with container`` runs the
     ``@lifecycle`` components' ``initialize()`` and ``dispose()``.
+
+    ``dispose_timeout`` (seconds, or None) bounds each ``dispose()``; a failing ``dispose()`` is logged and
+    stopping goes on, unless ``raise_dispose_errors=True`` makes ``stop()`` (and a scope's exit) raise them.
     """
 
-    def __init__(self, allowed_packages: list[str] | None = None, profile: Profile | str | None = None) -> None:
+    def __init__(
+        self,
+        allowed_packages: list[str] | None = None,
+        profile: Profile | str | None = None,
+        *,
+        dispose_timeout: float | None = DEFAULT_DISPOSE_TIMEOUT,
+        raise_dispose_errors: bool = False,
+    ) -> None:
         self._allowed_packages = list(allowed_packages) if allowed_packages is not None else None
+        self._dispose = DisposePolicy(dispose_timeout, raise_dispose_errors)
         # what this container knows, in registration order
         self._bindings: dict[Hashable, Binding] = {}
         self._sightings: dict[Hashable, dict[Any, frozenset[str]]] = {}
@@ -68,6 +87,7 @@ class Container(ManualRegistration):
         self._slots: dict[Hashable, SingletonSlot] = {}
         # lifecycle
         self._runners: list[LifecycleRunner] = []
+        self._warned_unstarted: set[Hashable] = set()
         self._start_future: asyncio.Future[None] | None = None
         self._sync_bridge = SyncBridge()
         self._wiring = ScopeWiring(
@@ -78,11 +98,13 @@ class Container(ManualRegistration):
             needs_opening=self._scope_needs_opening,
             context_types=lambda: self._plan().context_types(),
             bridge=self._sync_bridge,
+            dispose=self._dispose,
         )
         if type(self).create_scope is Container.create_scope:  # a scope per call, with no frame of ours
             self.create_scope = self._wiring.new_scope  # type: ignore[method-assign]
         if profile is not None:
             self.scan(profile=profile)
+            warn_if_unknown(profile_value(profile))
 
     # -- resolution ------------------------------------------------------------------------------------
 
@@ -126,6 +148,7 @@ class Container(ManualRegistration):
                 scope_cache=self._scope_providers,
                 slots=self._slots,
                 track=self._track,
+                lifecycle_built=self._lifecycle_built,
             )
         return compiler
 
@@ -237,14 +260,18 @@ class Container(ManualRegistration):
     def override(self, component_type: ComponentType[T], replacement: object) -> Override:
         """Replace a component until the returned handle is exited (``with``) or ``restore()``-d.
 
-        ``replacement`` is an instance, a class (built with injection, in the original's scope) or a
-        function (called as a factory, in the original's scope). Singletons that depend on the component
+        ``replacement`` is an instance (which must be a ``component_type``, or for a port have its methods:
+        otherwise ``TypeError``), a class (built with injection, in the original's scope) or a function
+        (called as a factory, in the original's scope). Singletons that depend on the component
         are rebuilt while the override is active and the originals come back afterwards.
         """
         key = cast(Hashable, component_type)
         plan = self._plan()
+        binding = override_binding(key, replacement, plan.get(key))
+        if binding.kind is Kind.INSTANCE:
+            check_instance(component_type, replacement)  # as register_instance: a wrong object fails here
         affected = refuse_started_dependents(plan, self._instances, key, self._is_started)
-        handle = Override(key, override_binding(key, replacement, plan.get(key)), self._end_override)
+        handle = Override(key, binding, self._end_override)
         self._overrides.append(handle)
         self._changed()
         handle.hide(affected | self._plan().dependents(key), self._instances)
@@ -259,6 +286,21 @@ class Container(ManualRegistration):
         successor = self._overrides[position] if position < len(self._overrides) else None
         handle.release(self._instances, self._is_started, successor)
         return True
+
+    def _lifecycle_built(self, key: Hashable) -> None:
+        """A singleton ``@lifecycle`` component was just built: before ``start()``, nothing will initialize it.
+
+        2.x let this pass without a sign; resolution still works, and one warning per component says why the
+        object may not be ready.
+        """
+        if self._start_future is None and key not in self._warned_unstarted:
+            self._warned_unstarted.add(key)
+            name = self._component_name(key)
+            logger.warning(
+                "%s (@lifecycle) was resolved before the container started: its initialize() has not run. "
+                "Start the container first (`async with container:`, `with container:` or `await container.start()`)",
+                name,
+            )
 
     def _is_started(self, component: object) -> bool:
         return any(started is component for runner in self._runners for _, started in runner.started)
@@ -312,7 +354,7 @@ class Container(ManualRegistration):
             await asyncio.shield(pending)
             return
         future = self._start_future = asyncio.get_running_loop().create_future()
-        runner = LifecycleRunner()
+        runner = LifecycleRunner(self._dispose.timeout)
         self._runners.append(runner)
         try:
             self.validate()
@@ -355,7 +397,7 @@ class Container(ManualRegistration):
     def _track(self, name: str, cleanup: Any) -> None:
         """A singleton generator provider's cleanup: disposed by ``stop()``, newest first, with the rest."""
         if not self._runners:
-            self._runners.append(LifecycleRunner())
+            self._runners.append(LifecycleRunner(self._dispose.timeout))
         self._runners[-1].started.append((name, cleanup))
 
     @property
@@ -369,14 +411,17 @@ class Container(ManualRegistration):
             return key_name(key)
         return getattr(binding.target, "__name__", None) or key_name(binding.key)
 
-    async def stop(self) -> None:
+    async def stop(self, *, raise_errors: bool | None = None) -> None:
         """Dispose every initialized component in reverse order, even across ``reset()``.
 
-        Every ``dispose()`` runs even when some fail; failures are logged and raised together as a
-        ``LifecycleError`` (an ``ExceptionGroup``) at the end. Calling ``stop()`` again does nothing.
+        Every ``dispose()`` runs even when some fail or hang (past ``dispose_timeout``); each failure is logged
+        on the ``dioxide`` logger. With ``raise_errors=True`` (default: the container's
+        ``raise_dispose_errors``) they are then raised together as a ``LifecycleError``. Calling ``stop()``
+        again does nothing.
         """
         failures = await self._dispose_all()
-        raise_failures(failures, "stopping the container")
+        if self._dispose.raise_errors if raise_errors is None else raise_errors:
+            raise_failures(failures, "stopping the container")
 
     async def _dispose_all(self) -> list[Exception]:
         """Newest runner first; a runner leaves the list only once all its components got their turn."""
@@ -395,7 +440,8 @@ class Container(ManualRegistration):
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        report_failures(await self._dispose_all(), exc, "stopping the container")
+        failures = await self._dispose_all()
+        report_failures(failures, exc, "stopping the container", raise_errors=self._dispose.raise_errors)
 
     def __enter__(self) -> Container:
         """Run the lifecycle from synchronous code (any thread, loop running or not), on the container's loop."""
@@ -445,6 +491,7 @@ class Container(ManualRegistration):
         self._instances.clear()
         self._lazy.clear()
         self._start_future = None
+        self._warned_unstarted.clear()
         self._changed()
 
     # -- introspection ---------------------------------------------------------------------------------

@@ -39,21 +39,23 @@ def adapters_for(port: type) -> dict[Profile, type]:
 
 
 def debug(plan: Plan, file: IO[str] | None = None) -> str:
-    lines = ["=== dioxide container ===", f"Active Profile: {plan.profile or 'none'}"]
+    """2.x's layout (header, profile, services then adapters by port, each sorted by name), read from the plan."""
+    lines = ["=== dioxide Container Debug ===", f"Active Profile: {plan.profile or 'none'}", ""]
     services = [b for b in plan.visible() if not plan.is_port(b.key) and b.kind is not Kind.MULTI]
+    services.sort(key=lambda b: key_name(b.key))
     lines.append(f"Services ({len(services)}):")
     lines.extend(f"  - {key_name(b.key)} ({_scope_label(b)})" for b in services)
-    lines.append("Adapters by Port:")
+    lines += ["", "Adapters by Port:"]
     for port in sorted(plan.adapters_seen, key=key_name):
         lines.append(f"  {key_name(port)}:")
         active = _active_implementations(plan, port)
-        for cls, profiles in plan.adapters_seen[port].items():
+        for cls, profiles in sorted(plan.adapters_seen[port].items(), key=lambda item: item[0].__name__):
             marks = ", lifecycle" if has_lifecycle(cls) else ""
             marks += ", active" if cls in active else ""
             lines.append(f"    - {cls.__name__} (profiles: {', '.join(sorted(profiles))}{marks})")
     text = "\n".join(lines)
     if file is not None:
-        file.write(text + "\n")
+        file.write(text)
     return text
 
 
@@ -73,7 +75,7 @@ def explain(plan: Plan, key: Hashable, code: str | None = None) -> str:
     binding = plan.get(key)
     header = f"=== Resolution: {key_name(key)} ==="
     if binding is None:
-        if plan.is_port(key):
+        if plan.is_port(key) and plan.others(key):
             return f"{header}\n{key_name(key)} (no adapter for profile: {plan.profile or 'none'})"
         return f"{key_name(key)} is not registered."
     lines = [header, _node_label(plan, key, binding)]
@@ -131,7 +133,8 @@ def _explain_children(plan: Plan, root: Hashable, lines: list[str]) -> None:
                 stack.append(_Level(edges, level.prefix + extension, (*level.path, target)))
             continue
         annotation = edge.parameter.annotation if edge.parameter is not None else key_name(target)
-        lines.append(f"{level.prefix}{branch}{label}{annotation} ({_edge_note(plan, edge.mode, target)})")
+        text = f"{label}{annotation}" if annotation else label.removesuffix(": ")  # no annotation: the name alone
+        lines.append(f"{level.prefix}{branch}{text} ({_edge_note(plan, edge.mode, target)})")
 
 
 def _edge_note(plan: Plan, mode: Mode, target: Hashable | None) -> str:
@@ -144,25 +147,37 @@ def _edge_note(plan: Plan, mode: Mode, target: Hashable | None) -> str:
         Mode.DEFAULT: "not injected: default used",
         Mode.EMPTY: "no adapters: []",
         Mode.UNREADABLE: "annotation could not be evaluated",
+        Mode.UNINJECTABLE: "never injected, and required: no default",
     }.get(mode, "")
 
 
+class _Node:
+    """One box of the graph: its identifier, its name and its scope (``None`` for a port)."""
+
+    __slots__ = ("ident", "name", "scope")
+
+    def __init__(self, ident: str, name: str, scope: str | None) -> None:
+        self.ident = ident
+        self.name = name
+        self.scope = scope
+
+
 def graph_text(plan: Plan, format: str = "mermaid") -> str:
-    services: list[Hashable] = []
-    ports: list[Hashable] = []
-    adapters: dict[Hashable, list[str]] = {}
+    services: list[_Node] = []
+    ports: list[_Node] = []
+    adapters: list[tuple[_Node, _Node]] = []  # (port, adapter)
     edges: list[tuple[Hashable, Hashable]] = []
     for binding in plan.visible():
         if binding.kind is Kind.MULTI:
             port = typing.get_args(binding.key)[0]
-            ports.append(port)
-            adapters[port] = [implementation_name(b) for m in binding.members if (b := plan.get(m)) is not None]
+            ports.append(_port(port))
+            adapters += [(_port(port), _adapter(b)) for m in binding.members if (b := plan.get(m)) is not None]
             continue
         if plan.is_port(binding.key):
-            ports.append(binding.key)
-            adapters[binding.key] = [implementation_name(plan.final(binding))]
+            ports.append(_port(binding.key))
+            adapters.append((_port(binding.key), _adapter(plan.final(binding))))
         else:
-            services.append(binding.key)
+            services.append(_Node(_id(binding.key), key_name(binding.key), binding.scope.value.upper()))
         for dependency in plan.dependencies(plan.final(binding).key):
             child = plan.get(dependency)
             if child is not None and child.visible:
@@ -174,43 +189,69 @@ def graph_text(plan: Plan, format: str = "mermaid") -> str:
     return _mermaid(services, ports, adapters, edges)
 
 
+def _port(key: Hashable) -> _Node:
+    return _Node(_id(key), key_name(key), None)
+
+
+def _adapter(binding: Binding) -> _Node:
+    name = implementation_name(binding)
+    return _Node(f"{_id(name)}_impl", name, binding.scope.value.upper())
+
+
 def _id(key: object) -> str:
-    return "".join(c if c.isalnum() else "_" for c in key_name(key))
+    return "".join(c if c.isalnum() else "_" for c in (key if isinstance(key, str) else key_name(key)))
+
+
+def _distinct(adapters: list[tuple[_Node, _Node]]) -> list[_Node]:
+    """Each adapter once, even when it implements several ports."""
+    return list({adapter.ident: adapter for _, adapter in adapters}.values())
 
 
 def _mermaid(
-    services: list[Hashable],
-    ports: list[Hashable],
-    adapters: dict[Hashable, list[str]],
+    services: list[_Node],
+    ports: list[_Node],
+    adapters: list[tuple[_Node, _Node]],
     edges: list[tuple[Hashable, Hashable]],
 ) -> str:
+    """Labels are quoted (a name with brackets cannot break the diagram) and show the scope, as in 2.x."""
+
+    def label(node: _Node) -> str:
+        text = node.name if node.scope is None else f"{node.name}<br/>{node.scope}"
+        return '"' + text.replace('"', "#quot;") + '"'
+
     lines = ["graph TD", "    subgraph Services"]
-    lines += [f"        {_id(s)}[{key_name(s)}]" for s in services]
+    lines += [f"        {s.ident}[{label(s)}]" for s in services]
     lines += ["    end", "    subgraph Ports"]
-    lines += [f"        {_id(p)}{{{{{key_name(p)}}}}}" for p in ports]
+    lines += [f"        {p.ident}{{{{{label(p)}}}}}" for p in ports]
     lines += ["    end", "    subgraph Adapters"]
-    lines += [f"        {name}_impl[{name}]" for names in adapters.values() for name in names]
+    lines += [f"        {a.ident}[{label(a)}]" for a in _distinct(adapters)]
     lines.append("    end")
     lines += [f"    {_id(a)} --> {_id(b)}" for a, b in edges]
-    lines += [f"    {_id(p)} -.-> {name}_impl" for p, names in adapters.items() for name in names]
+    lines += [f"    {p.ident} -.-> {a.ident}" for p, a in adapters]
     return "\n".join(lines)
 
 
 def _dot(
-    services: list[Hashable],
-    ports: list[Hashable],
-    adapters: dict[Hashable, list[str]],
+    services: list[_Node],
+    ports: list[_Node],
+    adapters: list[tuple[_Node, _Node]],
     edges: list[tuple[Hashable, Hashable]],
 ) -> str:
+    """Services and adapters are boxes labelled with their scope; ports are diamonds, as in 2.x."""
+
+    def label(node: _Node) -> str:
+        text = node.name.replace("\\", "\\\\").replace('"', '\\"')
+        return f"{text}\\n{node.scope}" if node.scope is not None else text
+
     lines = ["digraph Container {", "    rankdir=TB;", "    subgraph cluster_services {", '        label="Services";']
-    lines += [f'        {_id(s)} [label="{key_name(s)}", shape=box];' for s in services]
+    lines += [f'        {s.ident} [label="{label(s)}", shape=box];' for s in services]
     lines += ["    }", "    subgraph cluster_ports {", '        label="Ports";']
-    lines += [f'        {_id(p)} [label="{key_name(p)}", shape=hexagon];' for p in ports]
+    lines += [f'        {p.ident} [label="{label(p)}", shape=diamond];' for p in ports]
     lines += ["    }", "    subgraph cluster_adapters {", '        label="Adapters";']
-    lines += [f'        {name}_impl [label="{name}", shape=box];' for names in adapters.values() for name in names]
+    lines += [f'        {a.ident} [label="{label(a)}", shape=box];' for a in _distinct(adapters)]
     lines.append("    }")
     lines += [f"    {_id(a)} -> {_id(b)};" for a, b in edges]
-    lines += [f"    {_id(p)} -> {name}_impl [style=dashed];" for p, names in adapters.items() for name in names]
+    lines += [f"    {p.ident} -> {a.ident} [style=dashed];" for p, a in adapters]
     lines.append("}")
     return "\n".join(lines)
 

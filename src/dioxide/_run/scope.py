@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from dioxide._compile.generators import SCOPE_CLEANUPS
-from dioxide._lifecycle_runner import LifecycleRunner, SyncBridge, report_failures
+from dioxide._lifecycle_runner import DisposePolicy, LifecycleRunner, SyncBridge, report_failures
 from dioxide._typing import ComponentType
 from dioxide.exceptions import ScopeError
 
@@ -45,6 +45,7 @@ class ScopeWiring:
         "bridge",
         "compile",
         "context_types",
+        "dispose",
         "needs_opening",
         "parent",
         "providers",
@@ -62,6 +63,7 @@ class ScopeWiring:
         needs_opening: Callable[[], bool],
         context_types: Callable[[], frozenset[Hashable]],
         bridge: SyncBridge,
+        dispose: DisposePolicy,
     ) -> None:
         self.parent = parent
         self.providers = providers
@@ -70,6 +72,7 @@ class ScopeWiring:
         self.needs_opening = needs_opening
         self.context_types = context_types
         self.bridge = bridge
+        self.dispose = dispose
         self._context: frozenset[Hashable] | None = None
         self._known = False
         self.quiet = False  # True once known that opening a scope has nothing to do (the common case)
@@ -186,7 +189,7 @@ class ScopedContainer:
     # -- lifecycle -------------------------------------------------------------------------------------
 
     async def _open(self) -> None:
-        runner = LifecycleRunner()
+        runner = LifecycleRunner(self._wiring.dispose.timeout)
         self._instances[SCOPE_CLEANUPS] = runner.started  # generator providers' cleanups join the same order
         await runner.start(self._wiring.steps(self._instances, self._resolve_key))
         self._runner = runner
@@ -194,7 +197,9 @@ class ScopedContainer:
     async def _close(self, exc: BaseException | None) -> None:
         runner, self._runner = self._runner, None
         if runner is not None:
-            report_failures(await runner.stop(), exc, "closing a scope")
+            failures = await runner.stop()
+            if failures:
+                report_failures(failures, exc, "closing a scope", raise_errors=self._wiring.dispose.raise_errors)
 
     async def __aenter__(self) -> ScopedContainer:
         if not self._wiring.quiet and self._wiring.opens():
