@@ -38,7 +38,8 @@ class AdapterDecorator:
         """
         if not isinstance(port, type):
             raise TypeError(
-                f"@adapter.for_() expects a port class (a Protocol or ABC), got {port!r}. Usage:\n{ADAPTER_USAGE}"
+                f"@adapter.for_(): the port argument must be a class (a Protocol or an ABC), got {port!r} "
+                f"(a {type(port).__name__}). Usage:\n{ADAPTER_USAGE}"
             )
         if not isinstance(scope, Scope):
             raise TypeError(f"@adapter.for_(scope=...) expects a Scope, got {scope!r}")
@@ -48,7 +49,18 @@ class AdapterDecorator:
         return _ForPort(registration)
 
     def __call__(self, *args: object, **kwargs: object) -> Any:
-        raise TypeError(f"Use @adapter.for_(Port, profile=...) rather than @adapter. Usage:\n{ADAPTER_USAGE}")
+        target = args[0] if len(args) == 1 and not kwargs else None
+        name = getattr(target, "__name__", None) if isinstance(target, type) or callable(target) else None
+        if name is None:
+            usage = ADAPTER_USAGE
+        else:
+            keyword = "class" if isinstance(target, type) else "def"
+            suffix = ": ..." if keyword == "class" else "(...) -> YourImplementation: ..."
+            usage = f"    @adapter.for_(YourPort, profile=Profile.PRODUCTION)\n    {keyword} {name}{suffix}"
+        raise TypeError(
+            "@adapter cannot be used directly: name the port it implements, @adapter.for_(YourPort, profile=...). "
+            f"Usage:\n{usage}"
+        )
 
 
 class _ForPort:

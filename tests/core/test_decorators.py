@@ -144,7 +144,7 @@ class DescribeAdapterFor:
         assert Disk.__dioxide_port__ is Storage
 
     def it_rejects_a_port_that_is_not_a_class_before_seeing_the_class(self) -> None:
-        with pytest.raises(TypeError, match=r"expects a port class") as caught:
+        with pytest.raises(TypeError, match=r"the port argument must be a class") as caught:
             adapter.for_("EmailPort")  # type: ignore[arg-type]
         assert "@adapter.for_(EmailPort, profile=Profile.PRODUCTION)" in str(caught.value)
 
@@ -308,3 +308,42 @@ class DescribeLifecycleDecorator:
             assert cls._dioxide_lifecycle is True
             assert cls.__dioxide_scope__ is Scope.SINGLETON
             assert cls in dioxide._get_registered_components()
+
+
+class DescribeDecoratorMisuse:
+    """Misuse says what went wrong and how to write it, with the user's own names (as dioxide 2.1 did)."""
+
+    def it_refuses_a_bare_adapter_on_a_class_naming_the_class(self) -> None:
+        with pytest.raises(TypeError) as caught:
+
+            @adapter  # type: ignore[operator]
+            class SmtpEmail:
+                pass
+
+        assert str(caught.value) == (
+            "@adapter cannot be used directly: name the port it implements, @adapter.for_(YourPort, profile=...). "
+            "Usage:\n    @adapter.for_(YourPort, profile=Profile.PRODUCTION)\n    class SmtpEmail: ..."
+        )
+
+    def it_refuses_a_bare_adapter_on_a_function(self) -> None:
+        def make_email() -> object:
+            return object()
+
+        with pytest.raises(TypeError, match=r"@adapter cannot be used directly") as caught:
+            adapter(make_email)
+        assert "    def make_email(...) -> YourImplementation: ..." in str(caught.value)
+
+    def it_refuses_a_port_that_is_not_a_class_saying_what_it_got(self) -> None:
+        with pytest.raises(TypeError) as caught:
+            adapter.for_(42)  # type: ignore[arg-type]
+        assert str(caught.value).startswith(
+            "@adapter.for_(): the port argument must be a class (a Protocol or an ABC), got 42 (a int)."
+        )
+
+    @pytest.mark.parametrize("profile", [None, 42])
+    def it_says_what_a_profile_must_be(self, profile: object) -> None:
+        with pytest.raises(TypeError) as caught:
+            adapter.for_(EmailPort, profile=profile)  # type: ignore[arg-type]
+        assert str(caught.value) == (
+            f"profile must be a Profile or a str, or a list of them (Profile.ALL: every profile), got {profile!r}"
+        )

@@ -202,11 +202,18 @@ def forget_defining_frame(cls: Any) -> None:
 
 def normalize_profiles(profile: str | Iterable[str], *, warn: bool) -> frozenset[str]:
     """Lower-case a profile or a list of profiles into a frozenset of raw values."""
-    values = [profile] if isinstance(profile, str) else list(profile)
+    if isinstance(profile, str):
+        values = [profile]
+    elif isinstance(profile, Iterable):
+        values = list(profile)
+    else:
+        values = [profile]
     result: set[str] = set()
     for value in values:
         if not isinstance(value, str):
-            raise TypeError(f"profile must be a Profile or str (or a list of them), got {value!r}")
+            raise TypeError(
+                f"profile must be a Profile or a str, or a list of them (Profile.ALL: every profile), got {value!r}"
+            )
         raw = profile_value(value)
         if warn and type(value) is str and raw in BUILTIN_PROFILE_VALUES:
             constant = str(Profile(raw))
