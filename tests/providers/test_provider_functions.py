@@ -426,8 +426,24 @@ class DescribeDeclarationErrors:
 
         with pytest.raises(AmbiguousAdapterError) as caught:
             Container(profile=Profile.TEST)
-        assert "Several @service declarations provide Store:" in str(caught.value)
+        assert "Several declarations provide Store:" in str(caught.value)
         assert "store (@service function)" in str(caught.value)
+
+    def it_refuses_a_service_and_an_adapter_of_the_profile_for_one_type(self) -> None:
+        @service
+        class Settings:
+            pass
+
+        @adapter.for_(Settings, profile=Profile.TEST)
+        def test_settings() -> Settings:
+            return Settings()
+
+        with pytest.raises(AmbiguousAdapterError) as caught:
+            Container(profile=Profile.TEST)
+        assert "Several declarations provide Settings:" in str(caught.value)
+        assert "(@service class)" in str(caught.value)
+        assert "test_settings (@adapter.for_ function)" in str(caught.value)
+        assert Container(profile=Profile.PRODUCTION).resolve(Settings) is not None
 
 
 class DescribeValidation:

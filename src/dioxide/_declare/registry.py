@@ -200,14 +200,11 @@ def forget_defining_frame(cls: Any) -> None:
 # -- declaring -----------------------------------------------------------------------------------------
 
 
-def normalize_profiles(profile: str | Iterable[str], *, warn: bool) -> frozenset[str]:
-    """Lower-case a profile or a list of profiles into a frozenset of raw values."""
-    if isinstance(profile, str):
-        values = [profile]
-    elif isinstance(profile, Iterable):
-        values = list(profile)
-    else:
-        values = [profile]
+def normalize_profiles(profile: object, *, warn: bool) -> frozenset[str]:
+    """Lower-case a profile or a list of profiles into a frozenset of raw values (a ``TypeError`` for others)."""
+    values: list[object] = (
+        list(profile) if isinstance(profile, Iterable) and not isinstance(profile, str) else [profile]
+    )
     result: set[str] = set()
     for value in values:
         if not isinstance(value, str):

@@ -91,7 +91,7 @@ def plan_scan(existing: Mapping[Hashable, Binding], *, package: str | None, prof
         cls for cls in service_registry if _in_package(cls, package) and profile_matches(service_profiles(cls), profile)
     ]
     outcome.problems = _conflicts(singles, multis, profile)
-    service_bindings = _service_functions(functions, services, outcome.problems)
+    service_bindings = _service_functions(functions, services, singles, outcome.problems)
     if outcome.problems:
         return outcome
     planned = _plan(existing, singles, multis, services) + service_bindings
@@ -128,9 +128,14 @@ def _conflicts(singles: _Found, multis: _Found, profile: str | None) -> list[Pro
 
 
 def _service_functions(
-    functions: list[tuple[Any, ProviderRegistration]], classes: list[type], problems: list[Problem]
+    functions: list[tuple[Any, ProviderRegistration]], classes: list[type], singles: _Found, problems: list[Problem]
 ) -> list[Binding]:
-    """``@service`` functions: each keyed by the class its return annotation names, which no other declares."""
+    """``@service`` functions: each keyed by the class its return annotation names, which no other declares.
+
+    A service and an adapter of the active profile may not provide one type either: which should win would
+    be a guess (the test profile replaces a component with ``container.override()``, or with adapters of a
+    port that the service depends on).
+    """
     providers: dict[Hashable, list[object]] = {cls: [cls] for cls in classes}
     bindings: list[Binding] = []
     for function, registration in functions:
@@ -143,6 +148,9 @@ def _service_functions(
         providers.setdefault(key, []).append(function)
         parameters, style = signature.parameters, registration.style
         bindings.append(Binding.for_function(key, function, registration.scope, Origin.SERVICE, parameters, style))
+    for port, found in singles.items():
+        if port in providers:
+            providers[port].extend(declared for declared, _ in found)
     problems.extend(DuplicateProviders(key, tuple(found)) for key, found in providers.items() if len(found) > 1)
     return bindings
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
-from dioxide._declare.registry import is_decorated_service, registrations_of
+from dioxide._declare.registry import is_decorated_service, provider_registrations, registrations_of
 from dioxide._plan.bindings import Binding, Kind, implementation_name, key_name
 from dioxide._plan.hints import Parameter
 from dioxide._plan.plan import Plan
@@ -104,8 +104,8 @@ def error_for(problem: Problem, plan: Plan) -> DioxideError:
         case DuplicateProviders(key, providers):
             names = ", ".join(_declared(p) for p in providers)
             return AmbiguousAdapterError(
-                f"Several @service declarations provide {key_name(key)}: {names}. Keep one of them (the test "
-                "profile can replace a component with @adapter.for_ on a port, or with container.override())."
+                f"Several declarations provide {key_name(key)}: {names}. Keep one of them (to replace a "
+                "component in tests, use container.override(), or adapters of a port per profile)."
             )
         case UnreadableProvider(function, reason):
             return ServiceNotFoundError(f"Cannot register {getattr(function, '__qualname__', function)}: {reason}")
@@ -119,7 +119,11 @@ def error_for(problem: Problem, plan: Plan) -> DioxideError:
 
 def _declared(provider: object) -> str:
     kind = "class" if isinstance(provider, type) else "function"
-    return f"{getattr(provider, '__qualname__', provider)} (@service {kind})"
+    adapter_class = isinstance(provider, type) and bool(registrations_of(provider))
+    decorator = "@adapter.for_" if adapter_class or provider_registrations(provider) else "@service"
+    if decorator == "@adapter.for_" and any(r.port is None for r in provider_registrations(provider)):
+        decorator = "@service"
+    return f"{getattr(provider, '__qualname__', provider)} ({decorator} {kind})"
 
 
 def raise_all(problems: Sequence[Problem], plan: Plan, subject: str) -> None:
