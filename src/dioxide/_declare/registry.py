@@ -262,7 +262,9 @@ def declare_provider(function: Callable[..., Any], registration: ProviderRegistr
             f"and it {'has none' if returns is inspect.Signature.empty else 'returns None'}. Annotate the type it "
             f"provides, e.g. `def {getattr(function, '__name__', 'make')}(...) -> Client:`, or decorate a class"
         )
-    setattr(function, PROVIDES_ATTRIBUTE, (*provider_registrations(function), registration))
+    known = provider_registrations(function)
+    if registration not in known:  # decorating twice in the same way declares once, as for a class
+        setattr(function, PROVIDES_ATTRIBUTE, (*known, registration))
     remember_defining_frame(function, depth=4)
     provider_registry.add(function)
 
