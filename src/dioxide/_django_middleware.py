@@ -46,8 +46,10 @@ class ScopeMiddleware(abc.ABC):
 
     def __init__(self, get_response: GetResponse) -> None:
         from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+        from django.http import HttpRequest  # imported once Django is set up: the middleware is made then
 
         self.get_response = get_response
+        self.request_type = HttpRequest  # the request data each scope is given
         self.is_async = iscoroutinefunction(get_response)
         if self.is_async:
             markcoroutinefunction(self)
@@ -59,7 +61,7 @@ class ScopeMiddleware(abc.ABC):
     def __call__(self, request: Any) -> Any:
         if self.is_async:
             return self._serve_async(request)
-        scope = self.container().create_scope()
+        scope = self.container().create_scope({self.request_type: request})
         scope.__enter__()
         token = self.current.set(scope)
         self.bind_thread(scope)
@@ -71,7 +73,7 @@ class ScopeMiddleware(abc.ABC):
                 self.release_thread(scope)
 
     async def _serve_async(self, request: Any) -> Any:
-        scope = self.container().create_scope()
+        scope = self.container().create_scope({self.request_type: request})
         await scope.__aenter__()
         token = self.current.set(scope)
         try:

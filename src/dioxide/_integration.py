@@ -13,7 +13,7 @@ import inspect
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from dioxide.container import Container
@@ -47,11 +47,19 @@ def scan(container: Container, profile: Profile | str | None, packages: Sequence
 
 
 def setup(
-    container: Container | None, profile: Profile | str | None, packages: Sequence[str] | str | None
+    container: Container | None,
+    profile: Profile | str | None,
+    packages: Sequence[str] | str | None,
+    context: Sequence[type] = (),
 ) -> Container:
-    """What every ``configure_dioxide()`` does: scan and start ``container`` (or the global one), stop it at exit."""
+    """What every ``configure_dioxide()`` does: scan and start ``container`` (or the global one), stop it at exit.
+
+    ``context`` are the framework's request (or task) types each scope is given, declared before the start so
+    that validation knows where REQUEST components taking one get it from.
+    """
     target = container if container is not None else _global_container
     scan(target, profile, packages)
+    target.declare_context(*context)
     start(target)
     stop_at_exit(target)
     return target
@@ -97,21 +105,26 @@ def _stop_all(pid: int) -> None:
             logger.exception("dioxide: stopping the container at exit failed")
 
 
-def in_scope(container: Callable[[], Container], func: Callable[..., Any]) -> Callable[..., Any]:
+def in_scope(
+    container: Callable[[], Container],
+    func: Callable[..., Any],
+    context: Callable[[], Mapping[Any, Any] | None] = lambda: None,
+) -> Callable[..., Any]:
     """``func(scope, *args, **kwargs)`` as ``wrapper(*args, **kwargs)``, one fresh scope per call.
 
-    An ``async def`` runs on the container's lifecycle loop, where its singletons were initialized, so the
-    wrapper is a plain function that works whether or not a loop is running in the calling thread. The
+    ``context()``, read in the calling thread, gives the scope its request data (the task, the command's
+    context). An ``async def`` runs on the container's lifecycle loop, where its singletons were initialized,
+    so the wrapper is a plain function that works whether or not a loop is running in the calling thread. The
     wrapper's signature is ``func``'s without its first parameter, for frameworks that read it (Typer).
     """
     if inspect.iscoroutinefunction(func):
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            target = container()
+            target, data = container(), context()
 
             async def run() -> Any:
-                async with target.create_scope() as scope:
+                async with target.create_scope(data) as scope:
                     return await func(scope, *args, **kwargs)
 
             return target.run(run)
@@ -120,7 +133,7 @@ def in_scope(container: Callable[[], Container], func: Callable[..., Any]) -> Ca
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with container().create_scope() as scope:
+            with container().create_scope(context()) as scope:
                 return func(scope, *args, **kwargs)
 
     signature = inspect.signature(func)

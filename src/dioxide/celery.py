@@ -43,9 +43,10 @@ def configure_dioxide(
     """Scan and start ``container`` (the global one by default), set ``app.dioxide_container``; returns it."""
     if Celery is None:
         raise _integration.missing("Celery", "celery")
+    from celery.app.task import Context
     from celery.signals import worker_shutdown
 
-    target = _integration.setup(container, profile, packages)
+    target = _integration.setup(container, profile, packages, context=(Context,))
     app.dioxide_container = target
 
     def stop_with_worker(sender: Any = None, **_: Any) -> None:
@@ -74,8 +75,16 @@ def scoped_task(app: Any, **task_options: Any) -> Callable[[Callable[..., Any]],
             raise RuntimeError(_NOT_CONFIGURED)
         return configured
 
+    def task_request() -> dict[Any, Any] | None:
+        """The running task's request (``celery.app.task.Context``: its id, arguments, retries), as request data."""
+        from celery import current_task
+        from celery.app.task import Context
+
+        request = getattr(current_task, "request", None)
+        return {Context: request} if isinstance(request, Context) else None
+
     def decorator(func: Callable[..., Any]) -> Any:
-        return app.task(**task_options)(_integration.in_scope(container, func))
+        return app.task(**task_options)(_integration.in_scope(container, func, task_request))
 
     return decorator
 

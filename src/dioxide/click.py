@@ -47,7 +47,9 @@ def configure_dioxide(
     """
     if click is None:
         raise _integration.missing("Click", "click")
-    target = _integration.setup(container if container is not None else Container(), profile, packages)
+    target = _integration.setup(
+        container if container is not None else Container(), profile, packages, context=(click.Context,)
+    )
     context = _current_context()
     if context is not None:
         _stop_with(context, target)
@@ -67,8 +69,14 @@ def with_scope(container: Container) -> Callable[[Callable[..., Any]], Callable[
             _start_again(container)
         return container
 
+    container.declare_context(click.Context)  # the command's context, as request data of each scope
+
+    def command_context() -> dict[Any, Any] | None:
+        context = _current_context()
+        return {click.Context: context} if isinstance(context, click.Context) else None
+
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-        return _integration.in_scope(started, func)
+        return _integration.in_scope(started, func, command_context)
 
     return decorator
 

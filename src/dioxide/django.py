@@ -62,7 +62,9 @@ def configure_dioxide(
     global _container
     if Django is None:
         raise _integration.missing("Django", "django")
-    target = _integration.setup(container, profile, packages)
+    from django.http import HttpRequest
+
+    target = _integration.setup(container, profile, packages, context=(HttpRequest,))
     _container = target
     return target
 

@@ -26,13 +26,15 @@ if TYPE_CHECKING:
     import flask
 
     Flask: type[flask.Flask] | None
+    Request: type[flask.Request]
     g: Any
+    request: Any
     has_request_context: Callable[[], bool] | None
 else:
     try:
-        from flask import Flask, g, has_request_context
+        from flask import Flask, Request, g, has_request_context, request
     except ImportError:  # Flask is an optional extra: `pip install dioxide[flask]`
-        Flask = g = has_request_context = None
+        Flask = Request = g = has_request_context = request = None
 
 T = TypeVar("T")
 
@@ -63,11 +65,11 @@ def configure_dioxide(
         raise _integration.missing(_NO_FLASK, "flask")
     if CONTAINER_KEY in app.config:
         raise RuntimeError("dioxide: configure_dioxide() was already called for this app")
-    target = _integration.setup(container, profile, packages)
+    target = _integration.setup(container, profile, packages, context=(Request,))
     app.config[CONTAINER_KEY] = target
 
     def open_scope() -> None:
-        scope = target.create_scope()
+        scope = target.create_scope({Request: request._get_current_object()})  # request data: flask.Request
         scope.__enter__()
         g.dioxide_scope = g._dioxide_scope_ctx = scope
 

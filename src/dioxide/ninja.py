@@ -78,7 +78,9 @@ def configure_dioxide(
     global _container
     if not _installed():
         raise _integration.missing("Django Ninja", "ninja")
-    target = _integration.setup(container, profile, packages)
+    from django.http import HttpRequest
+
+    target = _integration.setup(container, profile, packages, context=(HttpRequest,))
     _container = target
     if api is not None:
         api.dioxide_container = target

@@ -22,7 +22,7 @@ from celery import Celery
 
 import dioxide
 import dioxide.celery
-from dioxide import Container, Profile, ScopedContainer
+from dioxide import Container, Profile, Scope, ScopedContainer, service
 from dioxide.celery import configure_dioxide, scoped_task, shutdown_dioxide
 from tests.integrations.celery_config import (
     DB,
@@ -237,3 +237,21 @@ class DescribeMisuse:
         with pytest.raises(RuntimeError) as caught:
             task.delay()
         assert str(caught.value).startswith("dioxide container not configured for this Celery app.")
+
+    def it_gives_a_request_component_the_running_task_s_request(self, eager: Celery) -> None:
+        from celery.app.task import Context
+
+        @service(scope=Scope.REQUEST)
+        class TaskInfo:
+            def __init__(self, request: Context) -> None:
+                self.task = request.task
+                self.args = request.args
+
+        eager.dioxide_container.scan(profile=Profile.TEST)  # type: ignore[attr-defined]  # TaskInfo came later
+
+        @scoped_task(eager, name="dioxide_eager.describe")
+        def describe(scope: ScopedContainer, value: int) -> list[object]:
+            info = scope.resolve(TaskInfo)
+            return [info.task, info.args]
+
+        assert describe.delay(7).get() == ["dioxide_eager.describe", [7]]

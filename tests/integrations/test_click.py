@@ -15,7 +15,7 @@ from typer.testing import CliRunner as TyperRunner
 
 import dioxide
 import dioxide.click
-from dioxide import Container, Profile, ScopedContainer
+from dioxide import Container, Profile, Scope, ScopedContainer, service
 from dioxide.click import configure_dioxide, with_scope
 from tests.integrations.components import Components
 from tests.integrations.scripts import lines, run_program
@@ -252,3 +252,21 @@ class DescribeConfiguration:
         assert lines(done)[0] == "pool initialize"
         assert lines(done)[-1] == "pool dispose"
         assert "ran" not in lines(done)
+
+    def it_gives_a_request_component_the_command_s_context(self) -> None:
+        @service(scope=Scope.REQUEST)
+        class Invocation:
+            def __init__(self, context: click.Context) -> None:
+                self.command = context.info_name
+                self.name = context.params.get("name")
+
+        container = configure_dioxide(profile=Profile.TEST)
+
+        @click.command()
+        @click.option("--name", default="world")
+        @with_scope(container)
+        def hello(scope: ScopedContainer, name: str) -> None:
+            invocation = scope.resolve(Invocation)
+            click.echo(f"{invocation.command} {invocation.name}")
+
+        assert _ok(CliRunner().invoke(hello, ["--name", "ada"])) == ["hello", "ada"]

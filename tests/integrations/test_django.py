@@ -231,3 +231,40 @@ class DescribeMisuse:
         assert str(caught.value).startswith(
             "No dioxide scope found for this request. Did you add 'dioxide.django.DioxideMiddleware' to MIDDLEWARE?"
         )
+
+
+class DescribeRequestData:
+    def it_gives_a_request_component_the_django_request(self, django_settings: None) -> None:
+        @service(scope=Scope.REQUEST)
+        class Tenant:
+            def __init__(self, request: HttpRequest) -> None:
+                self.name = request.headers.get("X-Tenant", "public")
+
+        def view(request: HttpRequest) -> JsonResponse:
+            tenant = inject(Tenant)
+            return JsonResponse({"tenant": tenant.name, "same": tenant.name == request.headers.get("X-Tenant")})
+
+        configure_dioxide(container=Container(profile=Profile.TEST))
+        try:
+            with serving([path("tenant", view)]):
+                answer = Client().get("/tenant", headers={"X-Tenant": "acme"}).json()
+            assert answer == {"tenant": "acme", "same": True}
+        finally:
+            shutdown_dioxide()
+
+    async def it_gives_it_to_async_views_too(self, django_settings: None) -> None:
+        @service(scope=Scope.REQUEST)
+        class Tenant:
+            def __init__(self, request: HttpRequest) -> None:
+                self.name = request.headers.get("X-Tenant", "public")
+
+        async def view(request: HttpRequest) -> JsonResponse:
+            return JsonResponse({"tenant": inject(Tenant).name})
+
+        configure_dioxide(container=Container(profile=Profile.TEST))
+        try:
+            with serving([path("tenant", view)]):
+                answer = (await AsyncClient().get("/tenant", headers={"X-Tenant": "initech"})).json()
+            assert answer == {"tenant": "initech"}
+        finally:
+            shutdown_dioxide()

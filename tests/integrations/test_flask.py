@@ -190,3 +190,25 @@ class DescribeMisuse:
         with app.test_request_context("/"), pytest.raises(RuntimeError) as caught:
             inject(object)
         assert str(caught.value).startswith("No dioxide scope found for this request. Did you call configure_dioxide")
+
+
+class DescribeRequestData:
+    def it_gives_a_request_component_the_flask_request(self, components: Components) -> None:
+        from flask import Request
+
+        @service(scope=Scope.REQUEST)
+        class Tenant:
+            def __init__(self, request: Request) -> None:
+                self.name = request.headers.get("X-Tenant", "public")
+
+        app = Flask(__name__)
+
+        @app.get("/tenant")
+        def tenant() -> str:
+            return inject(Tenant).name
+
+        configure_dioxide(app, container=Container(profile=Profile.TEST))
+        client = app.test_client()
+        assert client.get("/tenant", headers={"X-Tenant": "acme"}).text == "acme"
+        assert client.get("/tenant").text == "public"
+        shutdown_dioxide(app)

@@ -17,7 +17,7 @@ from django.urls import path
 
 import dioxide
 import dioxide.ninja
-from dioxide import Container, Profile
+from dioxide import Container, Profile, Scope, service
 from dioxide.ninja import configure_dioxide, inject, shutdown_dioxide
 from tests.integrations.components import Components
 from tests.integrations.django_env import django_settings, serving, session_of
@@ -145,3 +145,25 @@ class DescribeMisuse:
         assert str(caught.value).startswith(
             "No dioxide scope found for this request. Did you add 'dioxide.ninja.DioxideMiddleware' to MIDDLEWARE?"
         )
+
+
+class DescribeRequestData:
+    async def it_gives_a_request_component_the_django_request(self, django_settings: None) -> None:
+        @service(scope=Scope.REQUEST)
+        class Tenant:
+            def __init__(self, request: HttpRequest) -> None:
+                self.name = request.headers.get("X-Tenant", "public")
+
+        api = _api()
+
+        @api.get("/tenant")
+        async def tenant(request: HttpRequest) -> dict[str, str]:
+            return {"tenant": inject(Tenant).name}
+
+        configure_dioxide(api, container=Container(profile=Profile.TEST))
+        try:
+            with serving([path("t/", api.urls)], middleware=MIDDLEWARE):
+                answer = (await AsyncClient().get("/t/tenant", headers={"X-Tenant": "acme"})).json()
+            assert answer == {"tenant": "acme"}
+        finally:
+            shutdown_dioxide()
