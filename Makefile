@@ -39,6 +39,7 @@ test: $(STAMP) services lint typecheck
 bench: $(STAMP) services
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/fastapi_bench.py
+	$(PY) benchmarks/providers_bench.py
 	$(PY) benchmarks/bench_repository.py --runs 10 > benchmarks/results/repository.md.tmp
 	mv benchmarks/results/repository.md.tmp benchmarks/results/repository.md
 	$(PY) benchmarks/_readme.py repository benchmarks/results/repository.md
