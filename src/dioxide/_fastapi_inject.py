@@ -18,6 +18,7 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeAlias, TypeVar, cast, get_origin
 
+from dioxide._extras import missing
 from dioxide.asgi import NO_SCOPE, SCOPE_KEY
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 CONNECTION_PARAMETER = "dioxide_connection__"
-NO_FASTAPI = "FastAPI is not installed. Install it with: pip install dioxide[fastapi]"
+NO_FASTAPI = str(missing("FastAPI", "fastapi"))
 
 
 def _name(component_type: Any) -> str:

@@ -23,10 +23,6 @@ from dioxide.profile_enum import Profile
 logger = logging.getLogger("dioxide")
 
 
-def missing(framework: str, extra: str) -> ImportError:
-    return ImportError(f"{framework} is not installed. Install it with: pip install dioxide[{extra}]")
-
-
 def scan(container: Container, profile: Profile | str | None, packages: Sequence[str] | str | None) -> None:
     """Scan ``packages`` (each), or everything if the container was not scanned yet, for ``profile``.
 
@@ -128,4 +124,4 @@ def in_scope(container: Callable[[], Container], func: Callable[..., Any]) -> Ca
     return wrapper
 
 
-__all__ = ["in_scope", "missing", "scan", "setup", "start", "stop", "stop_at_exit"]
+__all__ = ["in_scope", "scan", "setup", "start", "stop", "stop_at_exit"]
