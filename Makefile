@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+DOCS_PORT ?= 8001
 
-.PHONY: run test lint typecheck unit services bench fmt clean
+.PHONY: run test lint typecheck unit services bench fmt clean docs docs-serve
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,9 +44,18 @@ bench: $(STAMP) services
 	mv benchmarks/results/repository.md.tmp benchmarks/results/repository.md
 	$(PY) benchmarks/_readme.py repository benchmarks/results/repository.md
 
+# The documentation site (mkdocs.yml): built into site/ in strict mode, where any warning (a broken link or
+# anchor, a page missing from the nav, a docstring the reference cannot render) fails the build.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+
+# The same site on http://127.0.0.1:$(DOCS_PORT), rebuilt on every change.
+docs-serve: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:$(DOCS_PORT)
+
 fmt: $(STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist site .mypy_cache .ruff_cache
