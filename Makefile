@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 DOCS_PORT ?= 8001
 
-.PHONY: run test lint typecheck unit services bench fmt clean docs docs-serve
+.PHONY: run test suite lint typecheck unit services bench fmt clean docs docs-serve package-check
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,16 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest -q
 
-test: $(STAMP) services lint typecheck
+test: lint typecheck suite
+
+# The whole suite, the database tests required (a missing server is an error, not a skip). On another Python:
+# `make suite PYTHON=python3.12 VENV=.venv-3.12`, as .ci/run does for 3.12 and 3.13.
+suite: $(STAMP) services
 	DIOXIDE_REQUIRE_POSTGRES=1 $(PY) -m pytest -q
+
+# The package as users get it: sdist and wheel built, the wheel installed in fresh venvs, the quickstart run there.
+package-check: $(STAMP)
+	$(PY) scripts/check_package.py
 
 # Every benchmark, its results in benchmarks/results/ and benchmarks/README.md, and the chart (benchmarks/README.md
 # says how long it takes; the peers' venvs are built on the first run, in benchmarks/.envs/).
