@@ -57,9 +57,10 @@ bench: $(STAMP) services
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
 
-# The same site on http://127.0.0.1:$(DOCS_PORT), rebuilt on every change.
+# The same site on http://127.0.0.1:$(DOCS_PORT)/en/latest/ (the path of mkdocs.yml's site_url), rebuilt on
+# every change.
 docs-serve: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:$(DOCS_PORT)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --dev-addr 127.0.0.1:$(DOCS_PORT)
 
 fmt: $(STAMP)
 	$(PY) -m ruff format .
