@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from dioxide._extras import missing
 from dioxide.container import Container
 from dioxide.container import container as _global_container
 from dioxide.profile_enum import Profile
@@ -124,4 +125,4 @@ def in_scope(container: Callable[[], Container], func: Callable[..., Any]) -> Ca
     return wrapper
 
 
-__all__ = ["in_scope", "scan", "setup", "start", "stop", "stop_at_exit"]
+__all__ = ["in_scope", "missing", "scan", "setup", "start", "stop", "stop_at_exit"]

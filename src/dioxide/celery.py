@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from dioxide import _extras, _integration
+from dioxide import _integration
 from dioxide.container import Container
 from dioxide.profile_enum import Profile
 
@@ -42,7 +42,7 @@ def configure_dioxide(
 ) -> Container:
     """Scan and start ``container`` (the global one by default), set ``app.dioxide_container``; returns it."""
     if Celery is None:
-        raise _extras.missing("Celery", "celery")
+        raise _integration.missing("Celery", "celery")
     from celery.signals import worker_shutdown
 
     target = _integration.setup(container, profile, packages)
@@ -66,7 +66,7 @@ def shutdown_dioxide(app: Any) -> None:
 def scoped_task(app: Any, **task_options: Any) -> Callable[[Callable[..., Any]], Any]:
     """``@scoped_task(app, name=..., ...)``: ``app.task(**task_options)`` whose function gets a scope first."""
     if Celery is None:
-        raise _extras.missing("Celery", "celery")
+        raise _integration.missing("Celery", "celery")
 
     def container() -> Container:
         configured: Container | None = getattr(app, "dioxide_container", None)

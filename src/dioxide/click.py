@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
-from dioxide import _extras, _integration
+from dioxide import _integration
 from dioxide.container import Container
 from dioxide.profile_enum import Profile
 
@@ -46,7 +46,7 @@ def configure_dioxide(
     a usage error).
     """
     if click is None:
-        raise _extras.missing("Click", "click")
+        raise _integration.missing("Click", "click")
     target = _integration.setup(container if container is not None else Container(), profile, packages)
     context = _current_context()
     if context is not None:
@@ -57,7 +57,7 @@ def configure_dioxide(
 def with_scope(container: Container) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``@with_scope(container)``: the callback gets a fresh scope as its first argument."""
     if click is None:
-        raise _extras.missing("Click", "click")
+        raise _integration.missing("Click", "click")
 
     def started() -> Container:
         context = _current_context()

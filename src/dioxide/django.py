@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from types import ModuleType
 from typing import TypeVar
 
-from dioxide import _extras, _integration
+from dioxide import _integration
 from dioxide._django_middleware import ScopeMiddleware, current_scope, resolve_in
 from dioxide._typing import ComponentType
 from dioxide.container import Container
@@ -61,7 +61,7 @@ def configure_dioxide(
     """
     global _container
     if Django is None:
-        raise _extras.missing("Django", "django")
+        raise _integration.missing("Django", "django")
     target = _integration.setup(container, profile, packages)
     _container = target
     return target
@@ -90,7 +90,7 @@ class DioxideMiddleware(ScopeMiddleware):
 def inject(component_type: ComponentType[T]) -> T:
     """``component_type`` resolved in the current request's scope (views, async views, DRF views)."""
     if Django is None:
-        raise _extras.missing("Django", "django")
+        raise _integration.missing("Django", "django")
     return resolve_in(current_scope(_current_scope, _request_scope), component_type, _NO_SCOPE)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from dioxide import _extras, _integration
+from dioxide import _integration
 from dioxide._typing import ComponentType
 from dioxide.container import Container
 from dioxide.exceptions import LifecycleError
@@ -60,7 +60,7 @@ def configure_dioxide(
     exit, or earlier by ``shutdown_dioxide(app)``.
     """
     if Flask is None:
-        raise _extras.missing(_NO_FLASK, "flask")
+        raise _integration.missing(_NO_FLASK, "flask")
     if CONTAINER_KEY in app.config:
         raise RuntimeError("dioxide: configure_dioxide() was already called for this app")
     target = _integration.setup(container, profile, packages)
@@ -96,7 +96,7 @@ def shutdown_dioxide(app: flask.Flask) -> None:
 def inject(component_type: ComponentType[T]) -> T:
     """``component_type`` resolved in the current request's scope: ``service = inject(UserService)``."""
     if Flask is None or has_request_context is None:
-        raise _extras.missing(_NO_FLASK, "flask")
+        raise _integration.missing(_NO_FLASK, "flask")
     if not has_request_context():
         raise RuntimeError(_OUTSIDE_REQUEST)
     scope: ScopedContainer | None = g.get("dioxide_scope")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from dioxide import _extras, _integration
+from dioxide import _integration
 from dioxide._django_middleware import ScopeMiddleware, current_scope, resolve_in
 from dioxide._typing import ComponentType
 from dioxide.container import Container
@@ -77,7 +77,7 @@ def configure_dioxide(
     """
     global _container
     if not _installed():
-        raise _extras.missing("Django Ninja", "ninja")
+        raise _integration.missing("Django Ninja", "ninja")
     target = _integration.setup(container, profile, packages)
     _container = target
     if api is not None:
@@ -122,7 +122,7 @@ class DioxideMiddleware(ScopeMiddleware):
 def inject(component_type: ComponentType[T]) -> T:
     """``component_type`` resolved in the current request's scope (sync and async endpoints)."""
     if not _installed():
-        raise _extras.missing("Django Ninja", "ninja")
+        raise _integration.missing("Django Ninja", "ninja")
     return resolve_in(current_scope(_current_scope, _request_scope), component_type, _NO_SCOPE)
 
 
