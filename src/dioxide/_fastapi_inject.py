@@ -16,8 +16,9 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeAlias, TypeVar, cast, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, Protocol, TypeAlias, TypeVar, cast, get_origin
 
+from dioxide._extras import missing
 from dioxide.asgi import NO_SCOPE, SCOPE_KEY
 
 if TYPE_CHECKING:
@@ -34,9 +35,24 @@ else:
 T = TypeVar("T")
 P = ParamSpec("P")
 R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class InjectedEndpoint(Protocol[P, R_co]):
+    """What ``@inject`` returns: the endpoint FastAPI calls, with the undecorated function as ``__wrapped__``.
+
+    A plain ``Callable`` would hide ``__wrapped__`` from type checkers, and it is how the docs test an endpoint
+    alone: ``await endpoint.__wrapped__(..., service=fake)``.
+    """
+
+    @property
+    def __wrapped__(self) -> Callable[P, R_co]: ...
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R_co: ...
+
 
 CONNECTION_PARAMETER = "dioxide_connection__"
-NO_FASTAPI = "FastAPI is not installed. Install it with: pip install dioxide[fastapi]"
+NO_FASTAPI = str(missing("FastAPI", "fastapi"))
 
 
 def _name(component_type: Any) -> str:
@@ -128,7 +144,7 @@ def _is_generator(function: Any) -> bool:
     return inspect.isgeneratorfunction(function) or inspect.isasyncgenfunction(function)
 
 
-def inject(endpoint: Callable[P, R]) -> Callable[P, R]:
+def inject(endpoint: Callable[P, R]) -> InjectedEndpoint[P, R]:
     """Resolve every parameter annotated ``Injected[T]`` of ``endpoint`` from the request's scope, in one step.
 
     Put it directly above the ``def``, below the route decorator. FastAPI then sees one hidden
@@ -219,7 +235,7 @@ def inject(endpoint: Callable[P, R]) -> Callable[P, R]:
     if return_annotation is not inspect.Signature.empty:
         annotations["return"] = return_annotation
     injected.__annotations__ = annotations
-    return cast(Callable[P, R], injected)
+    return cast(InjectedEndpoint[P, R], injected)
 
 
-__all__ = ["NO_FASTAPI", "Injected", "inject"]
+__all__ = ["NO_FASTAPI", "Injected", "InjectedEndpoint", "inject"]

@@ -16,15 +16,12 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from dioxide._extras import missing
 from dioxide.container import Container
 from dioxide.container import container as _global_container
 from dioxide.profile_enum import Profile
 
 logger = logging.getLogger("dioxide")
-
-
-def missing(framework: str, extra: str) -> ImportError:
-    return ImportError(f"{framework} is not installed. Install it with: pip install dioxide[{extra}]")
 
 
 def scan(container: Container, profile: Profile | str | None, packages: Sequence[str] | str | None) -> None:

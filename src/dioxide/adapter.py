@@ -83,5 +83,6 @@ class _ForPort:
 
 
 adapter = AdapterDecorator()
+"""Declares adapters: ``@adapter.for_(Port, profile=..., scope=..., multi=..., priority=...)``."""
 
 __all__ = ["AdapterDecorator", "adapter"]

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Self
 
-DOCS_BASE_URL = "https://dioxide.readthedocs.io/en/stable"
+# This version's documentation site, built from docs/ by `make docs` (mkdocs.yml's site_url). Each page is
+# `<path>.html` for `docs/<path>.md`, and every error links to the page of its error, which must exist (tested).
+# 2.x linked to its own site, which describes 2.x: its pages do not know the errors and differences of this one.
+DOCS_BASE_URL = "https://dioxide.readthedocs.io/en/latest"
 _TROUBLESHOOTING = f"{DOCS_BASE_URL}/troubleshooting"
 
 
@@ -35,7 +38,7 @@ class DioxideError(Exception):
     """Base class of every dioxide error."""
 
     title: ClassVar[str] = "Dioxide Error"
-    docs_url: ClassVar[str | None] = f"{_TROUBLESHOOTING}/"
+    docs_url: ClassVar[str | None] = f"{_TROUBLESHOOTING}/index.html"
 
     def __init__(
         self,
@@ -252,7 +255,7 @@ class ContainerValidationError(ResolutionError, _ErrorGroup):
     """
 
     title = "Invalid Container"
-    docs_url = f"{_TROUBLESHOOTING}/"
+    docs_url = f"{_TROUBLESHOOTING}/invalid-container.html"
 
     def _message_text(self) -> str:
         parts = [self.message]

@@ -8,11 +8,16 @@ fixture defined by the project itself takes precedence over this one.
 
 from __future__ import annotations
 
+import dioxide._needs.pytest  # noqa: F401  (first: without pytest, the ImportError names the extra)
+
+# isort: split
+
 import inspect
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from dioxide._extras import missing
 from dioxide._run.container import Container
 
 _MARKER = "dioxide"
@@ -50,6 +55,8 @@ def _is_async_test(request: pytest.FixtureRequest) -> bool:
 def container(request: pytest.FixtureRequest) -> Iterator[Container]:
     """A fresh container for this test's profile, started before the test and stopped after it."""
     if _is_async_test(request):
+        if not request.config.pluginmanager.has_plugin("asyncio"):  # else: "fixture '...' not found"
+            raise missing("pytest-asyncio (async tests with the `container` fixture run on it)", "testing")
         yield request.getfixturevalue("_dioxide_started_container")
         return
     with _new_container(request) as started:

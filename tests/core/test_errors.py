@@ -25,7 +25,7 @@ from dioxide import (
 )
 from dioxide.exceptions import DOCS_BASE_URL
 
-TROUBLESHOOTING = "https://dioxide.readthedocs.io/en/stable/troubleshooting"
+TROUBLESHOOTING = "https://dioxide.readthedocs.io/en/latest/troubleshooting"
 
 
 class EmailPort(Protocol):
@@ -56,8 +56,8 @@ class DescribeHierarchy:
     @pytest.mark.parametrize(
         ("error_type", "title", "url"),
         [
-            (DioxideError, "Dioxide Error", f"{TROUBLESHOOTING}/"),
-            (ResolutionError, "Resolution Failed", f"{TROUBLESHOOTING}/"),
+            (DioxideError, "Dioxide Error", f"{TROUBLESHOOTING}/index.html"),
+            (ResolutionError, "Resolution Failed", f"{TROUBLESHOOTING}/index.html"),
             (AdapterNotFoundError, "Adapter Not Found", f"{TROUBLESHOOTING}/adapter-not-found.html"),
             (ServiceNotFoundError, "Service Not Found", f"{TROUBLESHOOTING}/service-not-found.html"),
             (ScopeError, "Scope Error", f"{TROUBLESHOOTING}/scope-error.html"),
@@ -93,7 +93,7 @@ class DescribeRendering:
             "    @adapter.for_(EmailPort)",
             "    class Fake: ...",
             "",
-            f"-> See: {TROUBLESHOOTING}/",
+            f"-> See: {TROUBLESHOOTING}/index.html",
         ]
         assert error.context == {"port": "EmailPort", "profile": "test"}
         assert error.suggestions == ["Add an adapter", "Or change the profile"]

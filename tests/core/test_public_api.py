@@ -155,7 +155,7 @@ class DescribeModulePaths:
     def it_has_the_docs_base_url(self) -> None:
         from dioxide.exceptions import DOCS_BASE_URL
 
-        assert DOCS_BASE_URL == "https://dioxide.readthedocs.io/en/stable"
+        assert DOCS_BASE_URL == "https://dioxide.readthedocs.io/en/latest"
 
     def it_has_a_frozen_scan_stats_dataclass(self) -> None:
         stats = dioxide.ScanStats(services_registered=1, adapters_registered=2, modules_imported=3, duration_ms=0.5)

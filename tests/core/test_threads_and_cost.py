@@ -162,6 +162,13 @@ def count_calls(function: Callable[[], object], prepare: Callable[[], object] = 
         function()
     finally:
         sys.setprofile(None)
+    # CPython 3.12 emits no opcode event for the first frame traced in a process: trace a throw-away call first.
+    sys.settrace(trace)
+    try:
+        (lambda: None)()
+    finally:
+        sys.settrace(None)
+    opcodes = 0
     prepare()
     sys.settrace(trace)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 
 import pytest
@@ -115,6 +116,30 @@ class DescribeUrlValidation:
         if "sqlite" not in url:  # a SQLite "URL" has no password: its path is shown
             assert SECRET not in "".join(traceback.format_exception(caught.value))
         assert caught.value.variable == "DATABASE_URL"
+
+    @pytest.mark.parametrize(
+        ("url", "driver", "extra"),
+        [("postgresql+asyncpg://app@127.0.0.1/app", "asyncpg", "postgres"), (DEFAULT_URL, "aiosqlite", "sqlalchemy")],
+    )
+    def it_names_the_extra_of_a_missing_driver(
+        self, url: str, driver: str, extra: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setitem(sys.modules, driver, None)  # as if it were not installed
+        with pytest.raises(DatabaseConfigError) as caught:
+            parse_database_url(url)
+        assert str(caught.value).endswith(
+            f"needs the driver package '{driver}', which is not installed (pip install 'dioxide[{extra}]')"
+        )
+
+    def it_names_the_extra_of_a_missing_alembic(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from dioxide.sqlalchemy.migrations.config import require_alembic
+
+        monkeypatch.setitem(sys.modules, "alembic", None)
+        with pytest.raises(DatabaseConfigError) as caught:
+            require_alembic()
+        assert str(caught.value) == (
+            "RUN_MIGRATIONS needs Alembic, which is not installed (pip install 'dioxide[migrations]')"
+        )
 
     def it_shows_the_masked_url_in_errors(self) -> None:
         with pytest.raises(DatabaseConfigError) as caught:

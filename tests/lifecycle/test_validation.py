@@ -24,7 +24,7 @@ from dioxide import (
     service,
 )
 
-DOCS = "https://dioxide.readthedocs.io/en/stable/troubleshooting"
+DOCS = "https://dioxide.readthedocs.io/en/latest/troubleshooting"
 
 
 class DescribeValidationOnStart:

@@ -497,7 +497,7 @@ class DescribeOverridesAndLifecycle:
                 "they would be rebuilt without initialize()\n"
                 "  Override before the container starts, or override the started component itself\n"
                 "\n"
-                "-> See: https://dioxide.readthedocs.io/en/stable/troubleshooting/"
+                "-> See: https://dioxide.readthedocs.io/en/latest/troubleshooting/index.html"
             )
             assert container.resolve(Clock) is original
             assert container.resolve(Scheduler).clock is original

@@ -3,6 +3,7 @@ running small test sessions in a subprocess."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -207,6 +208,29 @@ class DescribeContainerFixture:
         result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
         result.assert_outcomes(passed=2)
         assert not (pytester.path / "events.log").exists()
+
+    def it_names_the_testing_extra_when_async_tests_have_no_pytest_asyncio(self, pytester: pytest.Pytester) -> None:
+        pytester.makepyfile(app=APP)
+        pytester.makepyfile(
+            test_no_asyncio=textwrap.dedent(
+                """
+                async def test_async(container):
+                    pass
+
+
+                def test_sync(container):
+                    assert container.active_profile == "test"
+                """
+            )
+        )
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:asyncio")
+        result.assert_outcomes(passed=1, errors=1)
+        message = (
+            "ImportError: pytest-asyncio (async tests with the `container` fixture run on it) is not installed. "
+            "Install it with: pip install dioxide[testing]"
+        )
+        result.stdout.re_match_lines([rf"E +{re.escape(message)}$"])
+        result.stdout.no_fnmatch_line("*fixture '_dioxide_started_container' not found*")
 
     def it_reads_the_profile_and_package_from_the_ini_file(self, pytester: pytest.Pytester) -> None:
         pytester.makeini(INI + "dioxide_profile = production\ndioxide_package = app\n")

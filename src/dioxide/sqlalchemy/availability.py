@@ -11,6 +11,10 @@ server reports itself, are ``DatabaseTimeoutError`` (see ``error_mapping``).
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import asyncio
 from typing import Final, Literal
 

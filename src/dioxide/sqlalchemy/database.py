@@ -13,6 +13,10 @@ settings come from the environment (``DatabaseSettings.from_env()``) unless the 
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import asyncio
 import logging
 import math

@@ -22,6 +22,10 @@ constraint names: when a repository passes its table, missing facts are taken fr
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import re
 from dataclasses import dataclass
 from typing import Final

@@ -13,6 +13,10 @@ Only Starlette is imported; FastAPI applications are Starlette applications.
 
 from __future__ import annotations
 
+import dioxide._needs.starlette  # noqa: F401  (first: without starlette, the ImportError names the extra)
+
+# isort: split
+
 import logging
 import math
 from typing import Final

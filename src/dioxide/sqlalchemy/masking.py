@@ -6,6 +6,10 @@ printed ``postgresql://user:secret@host/db`` at startup, which ends up in log ag
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import re
 from collections.abc import Iterable
 

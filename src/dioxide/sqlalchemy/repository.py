@@ -17,6 +17,10 @@ context), or in a short transaction of its own. Unique and foreign-key violation
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast

@@ -24,6 +24,10 @@ variable and shows the URL with its password masked.
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import math
 import os
 from collections.abc import Iterable, Mapping

@@ -17,6 +17,10 @@ are always serializable: an ``isolation_level`` asked for is accepted and has no
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import asyncio
 from typing import Any, Final
 

@@ -7,6 +7,10 @@ naive datetimes. ``AwareDateTime`` stores UTC and always returns aware UTC datet
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 from datetime import UTC, datetime
 from typing import Any
 

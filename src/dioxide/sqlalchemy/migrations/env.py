@@ -6,6 +6,10 @@ engine (``sqlalchemy.url`` or ``DATABASE_URL``) and takes the same lock as the a
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import asyncio
 import os
 from collections.abc import Sequence

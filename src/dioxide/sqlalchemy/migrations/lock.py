@@ -7,6 +7,10 @@ dialects: no lock, and a warning.
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import asyncio
 import hashlib
 import logging

@@ -8,6 +8,10 @@ check, or a read, leaves the rotation for ``cooldown`` seconds at least, with on
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import asyncio
 import logging
 import math

@@ -5,6 +5,10 @@ Applications depend on these names only; ``ReplicaRouter`` and ``MirrorReadDatab
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol, TypeVar

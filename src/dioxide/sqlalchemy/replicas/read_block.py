@@ -7,6 +7,10 @@ replica fails no read.
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import asyncio
 from contextlib import AbstractAsyncContextManager
 from contextvars import Token

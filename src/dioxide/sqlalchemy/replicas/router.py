@@ -7,6 +7,10 @@ to each read block, which decides the node it enters; the rules are in the packa
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import asyncio
 import logging
 import time

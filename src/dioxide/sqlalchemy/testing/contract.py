@@ -31,6 +31,10 @@ honour: rollback, joining, savepoints, rollback-only, read-only, isolation from 
 
 from __future__ import annotations
 
+import dioxide._needs.pytest  # noqa: F401  (first: without pytest, the ImportError names the extra)
+
+# isort: split
+
 import asyncio
 import contextvars
 import dataclasses

@@ -7,6 +7,10 @@ statements are built from them, and ``drop_database('.../victim"--x')`` must not
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 import asyncio
 import re
 import secrets

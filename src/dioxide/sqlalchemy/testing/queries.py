@@ -9,6 +9,10 @@ counts as one statement (``"find_by_id users"``), so the same assertion runs in 
 
 from __future__ import annotations
 
+import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the ImportError names the extra)
+
+# isort: split
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
