@@ -1,17 +1,17 @@
 """A small builder of generated Python functions that read like hand-written code.
 
 Every object the code uses gets a readable global name (``UserService``, ``EmailPort``), locals are named
-after what they hold (``user_service``), and the source is registered with ``linecache`` under a unique file
-name, so a traceback through generated code shows its lines, and ``source_of`` gives it back for display.
+after what they hold (``user_service``), and each function gets a unique file name and a ``__loader__`` in its
+globals that gives its source back: ``linecache`` asks it only when a traceback is formatted, so a traceback
+through generated code shows its lines while nothing is kept for the functions that never appear in one
+(``source_of`` reads the same source, for ``explain()``).
 """
 
 from __future__ import annotations
 
 import itertools
 import keyword
-import linecache
 import re
-import weakref
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -32,7 +32,19 @@ _RESERVED: Final = frozenset(
     }
 )
 _counter = itertools.count(1)
-_sources: weakref.WeakKeyDictionary[Callable[..., Any], str] = weakref.WeakKeyDictionary()
+_MODULE: Final = "dioxide.generated"
+
+
+class _Source:
+    """The ``__loader__`` of one generated function: ``linecache`` calls ``get_source`` for tracebacks."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def get_source(self, name: str) -> str:
+        return self.text
 
 
 def identifier(text: str) -> str:
@@ -51,10 +63,11 @@ def snake_case(text: str) -> str:
 class CodeBuilder:
     """One generated function: its lines, and the objects its global names refer to."""
 
-    def __init__(self, namespace: dict[str, Any] | None = None) -> None:
-        self.namespace: dict[str, Any] = dict(namespace or {})
+    def __init__(self, helpers: dict[str, Any] | None = None) -> None:
+        self.helpers = helpers or {}  # names every function may use; each gets only those it does
+        self.namespace: dict[str, Any] = {}
         self._by_id: dict[int, str] = {}
-        self._taken: set[str] = set(_RESERVED) | set(self.namespace)
+        self._taken: set[str] = set(_RESERVED) | set(self.helpers)
         self.lines: list[str] = []
 
     def _fresh(self, base: str) -> str:
@@ -80,27 +93,29 @@ class CodeBuilder:
     def add(self, depth: int, line: str) -> None:
         self.lines.append("    " * depth + line)
 
-    def build(self, function: str, parameters: str, label: str, *, asynchronous: bool = False) -> Callable[..., Any]:
-        """Compile the function, registering its source so that tracebacks and ``source_of`` can show it."""
+    def source(self, function: str, parameters: str, *, asynchronous: bool = False) -> str:
+        """The function's source, as ``build`` would compile it."""
         name = self._fresh(identifier(function))
         header = "async def" if asynchronous else "def"
-        source = f"{header} {name}({parameters}):\n" + "\n".join(self.lines) + "\n"
-        filename = f"<dioxide: {label} #{next(_counter)}>"
-        exec(compile(source, filename, "exec"), self.namespace)
+        return f"{header} {name}({parameters}):\n" + "\n".join(self.lines) + "\n"
+
+    def build(self, function: str, parameters: str, label: str, *, asynchronous: bool = False) -> Callable[..., Any]:
+        """Compile the function, registering its source so that tracebacks and ``source_of`` can show it."""
+        source = self.source(function, parameters, asynchronous=asynchronous)
+        name = source.split("(", 1)[0].split()[-1]
+        used = set(re.findall(r"\b\w+\b", source))
+        self.namespace.update((helper, value) for helper, value in self.helpers.items() if helper in used)
+        self.namespace.update(__name__=_MODULE, __loader__=_Source(source))
+        # No angle brackets: linecache then looks for a loader in the globals instead of giving up.
+        exec(compile(source, f"dioxide: {label} #{next(_counter)}", "exec"), self.namespace)
         built: Callable[..., Any] = self.namespace[name]
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        weakref.finalize(built, linecache.cache.pop, filename, None)
-        _sources[built] = source
         return built
 
 
 def source_of(function: object) -> str | None:
     """The source of a function made by ``CodeBuilder.build``, or ``None`` for any other object."""
-    try:
-        source: str | None = _sources.get(function)  # type: ignore[call-overload]
-    except TypeError:  # not weak-referenceable: not ours
-        return None
-    return source
+    loader = getattr(function, "__globals__", {}).get("__loader__")
+    return loader.text if isinstance(loader, _Source) else None
 
 
 __all__ = ["CodeBuilder", "identifier", "snake_case", "source_of"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Final, Protocol
 
+from dioxide._compile.arguments import arrange
 from dioxide._compile.builder import CodeBuilder, snake_case
 from dioxide._declare.registry import Style
 from dioxide._plan.bindings import Binding, Kind, implementation_name, key_name
 from dioxide._plan.edges import Edge, Mode
-from dioxide._plan.hints import KEYWORD_ONLY, POSITIONAL_ONLY, Parameter
 from dioxide._plan.plan import Plan, is_list_key
 from dioxide._plan.problems import (
     Cycle,
@@ -239,29 +239,8 @@ class Emitter:
         return local
 
     def arguments(self, node: _Node) -> str:
-        """Positional while the parameters allow it (cheaper), keywords after the first skipped one."""
-        positional: list[str] = []
-        keywords: list[str] = []
-        skipped: list[Parameter] = []
-        in_order = True
-        for edge, value in zip(node.edges, node.values, strict=True):
-            parameter = edge.parameter
-            if parameter is None:
-                continue
-            if value is None:
-                if parameter.kind is not KEYWORD_ONLY:
-                    in_order = False
-                    skipped.append(parameter)
-                continue
-            if parameter.kind is POSITIONAL_ONLY and not in_order and all(p.has_default for p in skipped):
-                positional.extend(self.b.name(p.default, f"{p.name}_default") for p in skipped)
-                skipped.clear()
-                in_order = True
-            if parameter.kind is not KEYWORD_ONLY and in_order:
-                positional.append(value)
-            else:
-                keywords.append(f"{parameter.name}={value}")
-        return ", ".join(positional + keywords)
+        positional, keywords = arrange(node.edges, node.values, lambda p: self.b.name(p.default, f"{p.name}_default"))
+        return ", ".join([*positional, *(f"{name}={value}" for name, value in keywords)])
 
     # -- names -------------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from typing import Any, Final
 from dioxide._compile.builder import CodeBuilder, source_of
 from dioxide._compile.emitter import Emitter
 from dioxide._compile.generators import Track, enter_async_in, enter_in, entering, entering_async
+from dioxide._compile.singletons import singleton_builder
 from dioxide._plan.bindings import Binding, Kind, key_name
 from dioxide._plan.plan import Plan, is_list_key
 from dioxide._plan.problems import NotGiven, NotOpened, NotRegistered, NotStarted, OutsideScope, Problem, Reentrant
@@ -160,8 +161,11 @@ class Compiler:
             return None
         if binding.style.is_async:
             return source_of(self._async_builder(key, in_scope=in_scope))
-        if binding.scope is Scope.SINGLETON:
-            return source_of(self._builder(key))
+        if binding.scope is Scope.SINGLETON:  # built once, without generated code: what it is equivalent to
+            builder = CodeBuilder(self._namespace)
+            Emitter(self, builder, in_scope=False).provider(binding)
+            equivalent = builder.source(f"provide_{key_name(binding.key)}", "")
+            return f"# built once, without compiling this: what building the singleton amounts to\n{equivalent}"
         return source_of(self.scoped(key) if in_scope else self.root(key))
 
     # -- singletons --------------------------------------------------------------------------------------
@@ -182,27 +186,29 @@ class Compiler:
         return provide
 
     def _singleton(self, key: Hashable) -> RootProvider:
-        build = self._builder(key)
-        prerequisites = self.plan.prerequisites(key)
-        instances, cache, ensure, once, plan = self.instances, self.root_cache, self._ensure, self._once, self.plan
+        instances, cache, build = self.instances, self.root_cache, self._build
         get, store = dict.get, dict.__setitem__
 
         def provide() -> Any:
             value = get(instances, key, _MISSING)
             if value is _MISSING:
-                try:
-                    for dependency in prerequisites:
-                        if dependency not in instances:
-                            ensure(dependency)
-                except Exception as error:
-                    note_resolution(error, key, plan)
-                    raise
-                value = once(key, build)
+                value = build(key)
             if get(cache, key) is provide:
                 store(cache, key, itertools.repeat(value).__next__)
             return value
 
         return provide
+
+    def _build(self, key: Hashable) -> Any:
+        """The singletons ``key`` needs, one at a time in dependency order, then ``key`` itself."""
+        try:
+            for dependency in self.plan.prerequisites(key):
+                if dependency not in self.instances:
+                    self._ensure(dependency)
+        except Exception as error:
+            note_resolution(error, key, self.plan)
+            raise
+        return self._once(key, self._builder(key))
 
     def _ensure(self, key: Hashable) -> None:
         """Build one singleton whose own prerequisites are already built."""
@@ -222,9 +228,11 @@ class Compiler:
                 finally:
                     slot.owner = 0
                 self.instances[key] = value
+                self._builders.pop(key, None)  # built: what it took need not live as long as the container
                 binding = self.plan.get(key)
                 if self.lifecycle_built is not None and binding is not None and binding.lifecycle:
                     self.lifecycle_built(key)
+        self.slots.pop(key, None)  # a later first build (after reset()) makes a new one; waiters hold this one
         return value
 
     def _builder(self, key: Hashable) -> RootProvider:
@@ -233,7 +241,7 @@ class Compiler:
             binding = self.plan.get(key)
             if binding is None:
                 raise error_for(NotRegistered(key), self.plan)
-            build = self._builders[key] = self._generate(binding, in_scope=False)
+            build = self._builders[key] = singleton_builder(self, binding, self._namespace["enter"])
         return build
 
     # -- generation --------------------------------------------------------------------------------------

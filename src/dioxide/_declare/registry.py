@@ -34,6 +34,9 @@ PROVIDES_ATTRIBUTE: Final = "__dioxide_provides__"
 
 _T = TypeVar("_T")
 
+EVERY_PROFILE: Final = frozenset({"*"})
+"""The profiles of a service (one shared frozenset: services are many)."""
+
 SERVICE_USAGE: Final = (
     "    @service\n    class UserService:\n        def __init__(self, users: UserRepository) -> None: ..."
 )
@@ -286,7 +289,7 @@ def declare_service(cls: Any, scope: Scope) -> None:
     if not isinstance(scope, Scope):
         raise TypeError(f"@service(scope=...) expects a Scope, got {scope!r}")
     setattr(cls, SCOPE_ATTRIBUTE, scope)
-    setattr(cls, PROFILE_ATTRIBUTE, frozenset({"*"}))
+    setattr(cls, PROFILE_ATTRIBUTE, EVERY_PROFILE)
     remember_defining_frame(cls, depth=3)
     service_registry.add(cls)
 

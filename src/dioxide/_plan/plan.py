@@ -47,7 +47,6 @@ class Plan:
         self._edges: dict[Hashable, tuple[Edge, ...]] = {}
         self._validated: set[Hashable] = set()
         self._lifecycle: dict[Scope, list[Hashable]] = {}
-        self._prerequisites: dict[Hashable, tuple[Hashable, ...]] = {}
         self._codes: dict[CodeType, list[Hashable]] | None = None
 
     # -- bindings --------------------------------------------------------------------------------------
@@ -222,14 +221,11 @@ class Plan:
         Building them first, one at a time, is what keeps resolution of a deep chain from nesting one call
         per level.
         """
-        found = self._prerequisites.get(key)
-        if found is None:
-            found = self._prerequisites[key] = tuple(
-                k
-                for k in self.reachable(key)
-                if k != key and (b := self._bindings.get(k)) is not None and b.scope is Scope.SINGLETON
-            )
-        return found
+        return tuple(
+            k
+            for k in self.reachable(key)
+            if k != key and (b := self._bindings.get(k)) is not None and b.scope is Scope.SINGLETON
+        )
 
     def dependents(self, key: Hashable) -> set[Hashable]:
         """Every key whose construction (transitively) uses ``key``."""
