@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+import weakref
 
 import pytest
 
@@ -123,3 +124,26 @@ class DescribeScopeObject:
         assert isinstance(scope.resolve(Session), Session)
         scope.__exit__(None, None, None)
         assert events == ["init", "dispose"]
+
+    async def it_lets_go_of_its_instances_and_request_data_once_exited(self) -> None:
+        """A closed scope kept alive (in ``request.state``) held its instances, and a cycle through the request."""
+
+        @service(scope=Scope.REQUEST)
+        class Context:
+            pass
+
+        class Connection:
+            pass
+
+        container = Container(profile=Profile.TEST)
+        container.declare_context(Connection)
+        async_connection, sync_connection = Connection(), Connection()
+        async with container.create_scope({Connection: async_connection}) as scope:
+            context = weakref.ref(scope.resolve(Context))
+        with container.create_scope({Connection: sync_connection}) as sync_scope:
+            sync_context = weakref.ref(sync_scope.resolve(Context))
+        connections = weakref.ref(async_connection), weakref.ref(sync_connection)
+        del async_connection, sync_connection
+        assert (context(), sync_context()) == (None, None)
+        assert [connection() for connection in connections] == [None, None]
+        assert (scope, sync_scope) is not None  # both scopes are still referenced

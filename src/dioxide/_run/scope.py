@@ -210,8 +210,11 @@ class ScopedContainer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._providers = _CLOSED
-        if self._runner is not None:
-            await self._close(exc)
+        try:
+            if self._runner is not None:
+                await self._close(exc)
+        finally:
+            self._instances.clear()  # let go of them now, and of any cycle through them (a Request -> its state)
 
     def __enter__(self) -> ScopedContainer:
         if not self._wiring.quiet and self._wiring.opens():
@@ -222,8 +225,11 @@ class ScopedContainer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._providers = _CLOSED
-        if self._runner is not None:
-            self._wiring.bridge.run(lambda: self._close(exc))
+        try:
+            if self._runner is not None:
+                self._wiring.bridge.run(lambda: self._close(exc))
+        finally:
+            self._instances.clear()
 
 
 def _wiring_of(parent: Any) -> ScopeWiring:
