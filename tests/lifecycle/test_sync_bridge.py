@@ -256,6 +256,7 @@ class DescribeInterpreterExit:
 
 
 class DescribeFork:
+    @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of fork:DeprecationWarning")
     def it_starts_a_loop_of_its_own_in_a_forked_child(self) -> None:
         Session = _recording(Scope.REQUEST, [])
 
