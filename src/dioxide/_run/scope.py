@@ -28,6 +28,7 @@ ScopeProvider = Callable[[dict[Any, Any]], Any]
 
 _new: Final = object.__new__
 _CLOSED: Final[dict[Any, ScopeProvider]] = {}  # the providers of an exited scope: every lookup misses
+_RELEASED: Final[dict[Any, Any]] = {}  # the instances of an exited scope: never read, as every lookup misses
 _wirings: weakref.WeakKeyDictionary[Any, weakref.ref[ScopeWiring]] = weakref.WeakKeyDictionary()
 """Each container's wiring, for ``ScopedContainer(container)``; weak both ways, so that neither keeps the other."""
 
@@ -214,7 +215,7 @@ class ScopedContainer:
             if self._runner is not None:
                 await self._close(exc)
         finally:
-            self._instances.clear()  # let go of them now, and of any cycle through them (a Request -> its state)
+            self._instances = _RELEASED  # let go of them now, and of any cycle through them (a Request -> its state)
 
     def __enter__(self) -> ScopedContainer:
         if not self._wiring.quiet and self._wiring.opens():
@@ -229,7 +230,7 @@ class ScopedContainer:
             if self._runner is not None:
                 self._wiring.bridge.run(lambda: self._close(exc))
         finally:
-            self._instances.clear()
+            self._instances = _RELEASED
 
 
 def _wiring_of(parent: Any) -> ScopeWiring:
