@@ -220,6 +220,7 @@ class DescribeStartup:
             "RUN_MIGRATIONS": "true",
             "ALEMBIC_CONFIG": str(INI),
             "MIGRATION_LOCK_TIMEOUT": "30",
+            "DIOXIDE_TEST_MIGRATION_BARRIER": f"{barrier}:6",
             "DIOXIDE_TEST_MIGRATION_SLEEP": "0.3",
         }
         workers = [

@@ -1,10 +1,13 @@
 """Create items, and migration_log, where every migration that runs leaves one row.
 
-DIOXIDE_TEST_MIGRATION_SLEEP (seconds) makes it slow, so that concurrent starts overlap.
+DIOXIDE_TEST_MIGRATION_SLEEP (seconds) makes it slow, so that concurrent starts overlap. With
+DIOXIDE_TEST_MIGRATION_BARRIER=DIR:COUNT it first waits (20 s at most) until COUNT ``checking-*`` files are in DIR,
+i.e. until every concurrently started instance has begun its own migration check.
 """
 
 import os
 import time
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -27,6 +30,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("name", sa.String(100), nullable=False, unique=True),
     )
+    _wait_for_the_other_instances(os.environ.get("DIOXIDE_TEST_MIGRATION_BARRIER", ""))
     time.sleep(float(os.environ.get("DIOXIDE_TEST_MIGRATION_SLEEP", "0")))
     op.bulk_insert(log, [{"revision": revision, "pid": os.getpid()}])
 
@@ -34,3 +38,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("items")
     op.drop_table("migration_log")
+
+
+def _wait_for_the_other_instances(barrier: str) -> None:
+    if not barrier:
+        return
+    folder, count = barrier.rsplit(":", 1)
+    deadline = time.monotonic() + 20
+    while len(list(Path(folder).glob("checking-*"))) < int(count) and time.monotonic() < deadline:
+        time.sleep(0.01)
