@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from dioxide._declare.registry import Style, defining_frame, forget_defining_frame
+from dioxide._plan import signatures
+from dioxide._plan.signatures import EMPTY as _EMPTY
+from dioxide._plan.signatures import RawParameter
 
 PRIMITIVE_TYPES: Final[frozenset[type]] = frozenset(
     {str, int, float, bool, bytes, list, dict, set, tuple, frozenset, complex, bytearray, object, type}
 )
 
-_EMPTY: Final = inspect.Parameter.empty
 POSITIONAL_ONLY: Final = inspect.Parameter.POSITIONAL_ONLY
 KEYWORD_ONLY: Final = inspect.Parameter.KEYWORD_ONLY
 
@@ -119,7 +121,7 @@ def _read_provider(function: Callable[..., Any], style: Style) -> ProviderSignat
     frame = defining_frame(function)
     localns: dict[str, Any] = dict(frame.f_locals) if frame is not None else {}
     signature = inspect.signature(function)
-    parameters = tuple(_classify(p, globalns, localns) for p in _real_parameters(signature))
+    parameters = tuple(_classify(p, globalns, localns) for p in signatures.signature_parameters(signature))
     name = getattr(function, "__qualname__", repr(function))
     raw = signature.return_annotation
     if raw is inspect.Signature.empty:
@@ -151,23 +153,15 @@ def _read_provider(function: Callable[..., Any], style: Style) -> ProviderSignat
 
 def _read(cls: type) -> tuple[Parameter, ...]:
     try:
-        signature = inspect.signature(cls)
+        raw = signatures.constructor_parameters(cls)
     except (TypeError, ValueError):  # builtins and extension types without a signature
         return ()
     globalns, localns = _namespaces(cls)
-    parameters = tuple(_classify(p, globalns, localns) for p in _real_parameters(signature))
+    parameters = tuple(_classify(p, globalns, localns) for p in raw)
     if getattr(cls, "__signature__", None) is not None:  # a declared signature (pydantic's models and settings):
         # the real constructor may fill a parameter it shows as required (BaseSettings reads the environment)
         parameters = tuple(dataclasses.replace(p, unfilled=None) for p in parameters)
     return parameters
-
-
-def _real_parameters(signature: inspect.Signature) -> list[inspect.Parameter]:
-    return [
-        p
-        for p in signature.parameters.values()
-        if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-    ]
 
 
 def _namespaces(cls: type) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -190,7 +184,7 @@ def _module_dict(cls: type) -> dict[str, Any]:
     return dict(vars(module)) if module is not None else {}
 
 
-def _classify(p: inspect.Parameter, globalns: Mapping[str, Any], localns: Mapping[str, Any]) -> Parameter:
+def _classify(p: RawParameter, globalns: Mapping[str, Any], localns: Mapping[str, Any]) -> Parameter:
     has_default = p.default is not _EMPTY
     default = p.default if has_default else None
     raw = p.annotation
