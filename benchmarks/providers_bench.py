@@ -13,9 +13,7 @@ variants of one scenario are interleaved, so they share the machine's state.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,6 +22,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE / "frameworks")]
 
+import _timing as timing  # noqa: E402  (benchmarks/frameworks: the main benchmark's timer)
 import handwritten  # noqa: E402  (benchmarks/frameworks, the main benchmark's baselines)
 from _model import make_chain  # noqa: E402
 from _readme import README, replace_section, run_facts  # noqa: E402
@@ -115,26 +114,6 @@ def by_hand(name: str) -> Bench:
 SCENARIOS = {"singleton": singleton, "factory_chain": factory_chain, "request_scope": request_scope}
 
 
-def best_ns(bench: Bench, seconds: float, repeats: int) -> float:
-    n = 1_000
-    while True:
-        start = time.perf_counter()
-        for _ in range(n):
-            bench()
-        if (elapsed := time.perf_counter() - start) > seconds / 10:
-            break
-        n *= 10
-    n = max(1_000, int(n * seconds / elapsed))
-    best = float("inf")
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        for _ in range(n):
-            bench()
-        best = min(best, (time.perf_counter() - start) / n * 1e9)
-    return best
-
-
 def measure(seconds: float, repeats: int) -> str:
     rows = [
         "| scenario | hand-written, classes | dioxide, classes | hand-written, functions | dioxide, functions |",
@@ -150,7 +129,7 @@ def measure(seconds: float, repeats: int) -> str:
         best = dict.fromkeys(variants, float("inf"))
         for _ in range(repeats):  # interleaved: each round times every variant once
             for label, bench in variants.items():
-                best[label] = min(best[label], best_ns(bench, seconds, 1))
+                best[label] = min(best[label], timing.measure(bench, is_async=False, target=seconds, repeats=1))
         base = {"hand": "hand", "class": "hand", "hand functions": "hand functions", "function": "hand functions"}
         cells = [f"{best[label]:,.0f} ns ({best[label] / best[base[label]]:.2f}x)" for label in variants]
         rows.append(f"| `{name}` | " + " | ".join(cells) + " |")
