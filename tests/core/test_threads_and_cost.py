@@ -262,7 +262,7 @@ class DescribeResolveCost:
         calls, opcodes = small_costs["singleton"]
         assert calls <= 5  # a dict hit, not a walk
         assert opcodes <= 20
-        assert isinstance(large.resolve(probe.keys["chain"]).b.c, object)
+        assert type(large.resolve(probe.keys["chain"]).b.c).__name__ == "C"  # the chain is built in full there too
 
     def it_costs_the_same_with_1000_extra_classes_on_first_resolve(
         self, containers: tuple[Probe, Container, Container]

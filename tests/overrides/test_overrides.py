@@ -5,27 +5,17 @@ back, without rebuilding the container."""
 # parameters with classes local to the test, which must be evaluated where they are written (the decorated
 # classes get their defining frame remembered; replacements do not: see test_found_bugs.py).
 
-import dataclasses
 import functools
 from typing import Protocol
 
 import pytest
 
 from dioxide import AdapterNotFoundError, Container, DioxideError, Profile, Scope, adapter, lifecycle, service
+from tests.overrides.conftest import FakeClock
 
 
 class Clock(Protocol):
     def now(self) -> int: ...
-
-
-@dataclasses.dataclass(frozen=True)
-class FakeClock:
-    """A stand-in for ``Clock`` that tells which one it is."""
-
-    name: str
-
-    def now(self) -> int:
-        return 0
 
 
 class DescribeOverrideBlock:

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Protocol
 
 from dioxide import Container, Profile, adapter, lifecycle, service
+from tests.overrides.conftest import FakeClock
 
 
 class Clock(Protocol):
     def now(self) -> int: ...
-
-
-@dataclasses.dataclass(frozen=True)
-class FakeClock:
-    """A stand-in for ``Clock`` that tells which one it is."""
-
-    name: str
-
-    def now(self) -> int:
-        return 0
 
 
 class DescribeResetDuringAnOverride:

@@ -7,20 +7,8 @@ import weakref
 
 import pytest
 
-from dioxide import Container, Profile, Scope, ScopedContainer, ScopeError, lifecycle, service
-
-
-def request_lifecycle(events: list[str]) -> type:
-    @service(scope=Scope.REQUEST)
-    @lifecycle
-    class Session:
-        async def initialize(self) -> None:
-            events.append("init")
-
-        async def dispose(self) -> None:
-            events.append("dispose")
-
-    return Session
+from dioxide import Container, Profile, Scope, ScopedContainer, ScopeError, service
+from tests.scopes.conftest import request_lifecycle
 
 
 class DescribeScopeObject:

@@ -21,6 +21,7 @@ from dioxide import (
     lifecycle,
     service,
 )
+from tests.scopes.conftest import request_lifecycle
 
 DOCS = "https://dioxide.readthedocs.io/en/latest/troubleshooting"
 
@@ -489,15 +490,7 @@ class DescribeRequestLifecycle:
 
     def it_runs_the_request_lifecycle_from_a_sync_with(self) -> None:
         events: list[str] = []
-
-        @service(scope=Scope.REQUEST)
-        @lifecycle
-        class Session:
-            async def initialize(self) -> None:
-                events.append("init")
-
-            async def dispose(self) -> None:
-                events.append("dispose")
+        Session = request_lifecycle(events)
 
         container = Container(profile=Profile.TEST)
         with pytest.raises(KeyError), container.create_scope() as scope:
@@ -508,15 +501,7 @@ class DescribeRequestLifecycle:
 
     async def it_runs_the_request_lifecycle_from_a_sync_with_inside_a_running_loop(self) -> None:
         events: list[str] = []
-
-        @service(scope=Scope.REQUEST)
-        @lifecycle
-        class Session:
-            async def initialize(self) -> None:
-                events.append("init")
-
-            async def dispose(self) -> None:
-                events.append("dispose")
+        Session = request_lifecycle(events)
 
         with Container(profile=Profile.TEST).create_scope() as scope:
             assert events == ["init"]
