@@ -1,7 +1,6 @@
-"""Defects found in src/dioxide while writing the core suite: each test fails until src is fixed.
+"""Defects found in src/dioxide while writing the core suite: each test failed before its fix and guards it now.
 
-One test per defect (a few check two sides of the same defect). Each test's docstring says what is wrong;
-the report handed to the lead says where in src.
+One test per defect (a few check two sides of the same defect). Each test's docstring says what was wrong.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Lifecycle defects found while writing this suite; each test fails until src/ is fixed."""
+"""Lifecycle defects found while writing this suite; each test failed before its fix in src/ and guards it now."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scope defects found while writing this suite; each test fails until src/ is fixed."""
+"""Scope defects found while writing this suite; each test failed before its fix in src/ and guards it now."""
 
 from __future__ import annotations
 
