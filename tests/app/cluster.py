@@ -37,9 +37,6 @@ class Cluster:
     def run(self, command: str, *arguments: str) -> None:
         subprocess.run([str(PG_CLUSTER), command, self.directory, *arguments], check=True, timeout=60)
 
-    def stop_replica(self) -> None:
-        self.run("stop", "replica1")
-
     def stop(self, node: str) -> None:
         self.run("stop", node)
 

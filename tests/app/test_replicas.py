@@ -66,7 +66,7 @@ async def test_reads_go_to_the_replica_except_after_a_write_and_fall_back_when_i
 
         await eventually(caught_up, "the replica replays the transfer")
 
-        cluster.stop_replica()
+        cluster.stop("replica1")
         assert await account_balance(client, b) == 300  # a dead replica fails no read: the primary answers
 
         async def degraded() -> bool:

@@ -37,12 +37,7 @@ class AnnouncedMigrations(AlembicMigrations):
 @adapter.for_(DatabasePort, profile=Profile.PRODUCTION)
 class Database(SQLAlchemyDatabase):
     def migrations(self) -> AlembicMigrations | None:
-        settings = self.settings
-        return AnnouncedMigrations(
-            settings.alembic_config,
-            script_location=settings.alembic_script_location,
-            lock_timeout=settings.migration_lock_timeout,
-        )
+        return AnnouncedMigrations.from_settings(self.settings)
 
 
 def wait_for_the_others(barrier: Path, count: int) -> None:

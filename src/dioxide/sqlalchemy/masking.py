@@ -37,14 +37,20 @@ def mask_url(url: str | URL) -> str:
         except Exception:
             text = _mask_unparsed(url)
         else:
-            ambiguous = is_ambiguous(parsed) or _userinfo(url).count("@") > 1
+            ambiguous = is_ambiguous(parsed, url)
             text = _mask_unparsed(url) if ambiguous else parsed.render_as_string(hide_password=True)
     return _QUERY_SECRET.sub(rf"\g<1>{MASK}", text)
 
 
-def is_ambiguous(url: URL) -> bool:
-    """Whether an unencoded ``@`` in the credentials spilled into the host or the database name."""
-    return "@" in (url.host or "") or "@" in (url.database or "")
+def is_ambiguous(url: URL, text: str | None = None) -> bool:
+    """Whether an unencoded ``@`` in the credentials spilled into the host or the database name.
+
+    Given the ``text`` that ``url`` was parsed from, also whether it has more than one ``@`` before its query
+    (which SQLAlchemy may have parsed without complaint, but not as the author meant).
+    """
+    if "@" in (url.host or "") or "@" in (url.database or ""):
+        return True
+    return text is not None and _userinfo(text).count("@") > 1
 
 
 def _userinfo(text: str) -> str:

@@ -221,7 +221,7 @@ def parse_database_url(url: str | URL, *, variable: str = DATABASE_URL) -> URL:
                 variable=variable,
             ) from None
     shown = mask_url(url)
-    if is_ambiguous(parsed) or (isinstance(url, str) and url.split("?", 1)[0].count("@") > 1):
+    if is_ambiguous(parsed, url if isinstance(url, str) else None):
         raise DatabaseConfigError(
             f"{variable} has an '@' in its user name or password, which makes the host ambiguous ({shown!r}): "
             "percent-encode it as %40 (and ':' as %3A, '/' as %2F)",

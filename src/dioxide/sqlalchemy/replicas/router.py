@@ -22,7 +22,7 @@ from typing import ClassVar, TypeVar
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dioxide.sqlalchemy.availability import unavailability
+from dioxide.sqlalchemy.availability import breaks_connection
 from dioxide.sqlalchemy.database import SQLAlchemyDatabase
 from dioxide.sqlalchemy.errors import DatabaseNotInitializedError, TransactionError
 from dioxide.sqlalchemy.ports import DatabasePort
@@ -135,7 +135,8 @@ class ReplicaRouter:
                 return await work(session)
         except Exception as error:
             replica = self._routing.replica_of(block.node)
-            if replica is None or block.joined or not _is_disconnect(error):
+            # the replica is down or hung (not merely slow or busy): the read may run again on the primary
+            if replica is None or block.joined or not breaks_connection(error):
                 raise
             replica.exclude_after_error("failed during a read", error, self.policy)
         async with self.primary(isolation_level=isolation_level) as session:
@@ -195,8 +196,3 @@ class ReplicaRouter:
             lock_timeout=primary.lock_timeout,
             echo=primary.echo,
         )
-
-
-def _is_disconnect(error: BaseException) -> bool:
-    """Whether ``error`` says the node is gone or hung (not merely slow or busy), so that the read may run again."""
-    return unavailability(error) in ("down", "no answer")

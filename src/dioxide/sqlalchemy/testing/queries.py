@@ -13,10 +13,11 @@ import dioxide._needs.sqlalchemy  # noqa: F401  (first: without sqlalchemy, the 
 
 # isort: split
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event
@@ -63,21 +64,19 @@ def count_queries(
     def on_cursor(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         record(statement)
 
-    token = _active.set((*_active.get(), log))
+    stop: Callable[[], None]
     if isinstance(target, FakeDatabase):
         target.query_listeners.append(record)
-        try:
-            yield log
-        finally:
-            target.query_listeners.remove(record)
-            _active.reset(token)
-        return
-    engine = _engine(target).sync_engine
-    event.listen(engine, "before_cursor_execute", on_cursor)
+        stop = partial(target.query_listeners.remove, record)
+    else:
+        engine = _engine(target).sync_engine
+        event.listen(engine, "before_cursor_execute", on_cursor)
+        stop = partial(event.remove, engine, "before_cursor_execute", on_cursor)
+    token = _active.set((*_active.get(), log))
     try:
         yield log
     finally:
-        event.remove(engine, "before_cursor_execute", on_cursor)
+        stop()
         _active.reset(token)
 
 
