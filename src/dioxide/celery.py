@@ -68,6 +68,8 @@ def scoped_task(app: Any, **task_options: Any) -> Callable[[Callable[..., Any]],
     """``@scoped_task(app, name=..., ...)``: ``app.task(**task_options)`` whose function gets a scope first."""
     if Celery is None:
         raise _integration.missing("Celery", "celery")
+    from celery import current_task
+    from celery.app.task import Context
 
     def container() -> Container:
         configured: Container | None = getattr(app, "dioxide_container", None)
@@ -77,9 +79,6 @@ def scoped_task(app: Any, **task_options: Any) -> Callable[[Callable[..., Any]],
 
     def task_request() -> dict[Any, Any] | None:
         """The running task's request (``celery.app.task.Context``: its id, arguments, retries), as request data."""
-        from celery import current_task
-        from celery.app.task import Context
-
         request = getattr(current_task, "request", None)
         return {Context: request} if isinstance(request, Context) else None
 

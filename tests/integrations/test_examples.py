@@ -31,10 +31,16 @@ __all__ = ["django_settings"]  # the module-scoped fixture
 
 @pytest.fixture(autouse=True)
 def isolated_dioxide() -> Iterator[None]:
-    """Replaces the directory's fixture of that name: the examples' classes, registered at import, must stay."""
+    """Replaces the directory's fixture of that name: the examples' classes, registered at import, must stay.
+
+    Each example leaves the global container stopped (checked here, before the reset that forgets it was started).
+    """
     dioxide.reset_global_container()
     yield
-    dioxide.reset_global_container()
+    try:
+        assert not dioxide.container.started
+    finally:
+        dioxide.reset_global_container()
 
 
 @pytest.fixture
@@ -152,7 +158,3 @@ def test_typer(baskets: list[Basket]) -> None:
     assert failed.exit_code == 1
     assert len(baskets) == 3
     assert not examples.typer.cli.container.started
-
-
-def test_the_global_container_is_left_alone() -> None:
-    assert not dioxide.container.started
