@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Iterator
 from typing import Protocol
 
 import pytest
@@ -171,6 +173,31 @@ class DescribeFactories:
         getattr(c, method)(Config, make)
         assert c.resolve(Config) is not c.resolve(Config)
         assert len(calls) == 2
+
+    @pytest.mark.parametrize("method", ["register_singleton_factory", "register_transient_factory"])
+    def it_refuses_an_async_or_generator_factory_even_wrapped(self, method: str) -> None:
+        async def make_async() -> Config:
+            return Config()
+
+        def make_generator() -> Iterator[Config]:
+            yield Config()
+
+        async def make_async_generator() -> AsyncIterator[Config]:
+            yield Config()
+
+        @functools.wraps(make_async)
+        def wrapped(*args: object) -> object:
+            return make_async()
+
+        c = Container()
+        for factory in (make_async, make_generator, make_async_generator, wrapped):
+            with pytest.raises(TypeError) as caught:
+                getattr(c, method)(Config, factory)
+            assert str(caught.value).startswith(
+                f"{method}(Config, {factory.__qualname__}): factories are called synchronously, with no "
+                "arguments: an async function or a generator cannot be one. Decorate it instead"
+            )
+        assert not c.is_registered(Config)
 
     def it_injects_manual_registrations_into_scanned_components(self) -> None:
         @service

@@ -389,6 +389,20 @@ class DescribeLogsAndWarnings:
             Container().scan(profile="later")  # only construction checks: a scan may name a package's own
         assert not any("not declared" in message for message in caplog.messages)
 
+    def it_knows_the_profiles_of_adapter_provider_functions(self, caplog: pytest.LogCaptureFixture) -> None:
+        class Real:
+            def run(self) -> str:
+                return "real"
+
+        @adapter.for_(Port, profile="eu-west")
+        def real() -> Real:
+            return Real()
+
+        with caplog.at_level(logging.WARNING, logger="dioxide"):
+            container = Container(profile="eu-west")
+        assert container.resolve(Port).run() == "real"
+        assert not any("not declared" in message for message in caplog.messages)
+
     def it_does_not_use_warnings_for_a_zero_match(self) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("error")

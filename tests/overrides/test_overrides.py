@@ -433,6 +433,47 @@ class DescribeOverridesAndScopes:
         async with container.create_scope() as scope:
             assert scope.resolve(Handler).clock.now() == 1
 
+    async def it_opens_scopes_by_the_plan_of_the_moment(self) -> None:
+        events: list[str] = []
+
+        @service(scope=Scope.REQUEST)
+        @lifecycle
+        class Session:
+            async def initialize(self) -> None:
+                events.append("init Session")
+
+            async def dispose(self) -> None:
+                events.append("dispose Session")
+
+        @service(scope=Scope.REQUEST)
+        @lifecycle
+        class Audit:
+            def __init__(self, session: Session) -> None:
+                self.session = session
+
+            async def initialize(self) -> None:
+                events.append("init Audit")
+
+            async def dispose(self) -> None:
+                events.append("dispose Audit")
+
+        class PlainAudit:  # no initialize(): a scope that still started the replaced Audit would fail
+            pass
+
+        container = Container(profile=Profile.TEST)
+        async with container.create_scope():
+            pass
+        assert events == ["init Session", "init Audit", "dispose Audit", "dispose Session"]
+        events.clear()
+        with container.override(Audit, PlainAudit):
+            async with container.create_scope() as scope:
+                assert type(scope.resolve(Audit)) is PlainAudit
+        assert events == ["init Session", "dispose Session"]
+        events.clear()
+        async with container.create_scope():
+            pass
+        assert events == ["init Session", "init Audit", "dispose Audit", "dispose Session"]
+
 
 class DescribeOverridesAndLifecycle:
     async def it_leaves_the_started_components_to_be_disposed(self) -> None:

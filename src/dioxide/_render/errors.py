@@ -118,12 +118,12 @@ def error_for(problem: Problem, plan: Plan) -> DioxideError:
 
 
 def _declared(provider: object) -> str:
-    kind = "class" if isinstance(provider, type) else "function"
-    adapter_class = isinstance(provider, type) and bool(registrations_of(provider))
-    decorator = "@adapter.for_" if adapter_class or provider_registrations(provider) else "@service"
-    if decorator == "@adapter.for_" and any(r.port is None for r in provider_registrations(provider)):
-        decorator = "@service"
-    return f"{getattr(provider, '__qualname__', provider)} ({decorator} {kind})"
+    if isinstance(provider, type):
+        kind, is_adapter = "class", bool(registrations_of(provider))
+    else:  # a function declared as a service has a registration without a port
+        registrations = provider_registrations(provider)
+        kind, is_adapter = "function", bool(registrations) and all(r.port is not None for r in registrations)
+    return f"{getattr(provider, '__qualname__', provider)} ({'@adapter.for_' if is_adapter else '@service'} {kind})"
 
 
 def raise_all(problems: Sequence[Problem], plan: Plan, subject: str) -> None:

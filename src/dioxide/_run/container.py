@@ -88,6 +88,7 @@ class Container(ManualRegistration):
         # lifecycle
         self._runners: list[LifecycleRunner] = []
         self._warned_unstarted: set[Hashable] = set()
+        self._startup_by_scope: dict[Scope, list[tuple[str, Hashable, bool]]] = {}
         self._start_future: asyncio.Future[None] | None = None
         self._sync_bridge = SyncBridge()
         self._wiring = ScopeWiring(
@@ -160,6 +161,7 @@ class Container(ManualRegistration):
         self._compiler = None
         self._providers.clear()
         self._scope_providers.clear()
+        self._startup_by_scope.clear()
         self._wiring.changed()
 
     def _load_lazily(self, key: Hashable) -> None:
@@ -375,15 +377,25 @@ class Container(ManualRegistration):
     ) -> list[tuple[str, Callable[[], Any]]]:
         """What a start (of the container, or of a scope) does, in order: build and initialize ``@lifecycle``
         components, await async providers."""
-        compiler = self._current()
-        steps: list[tuple[str, Callable[[], Any]]] = []
-        for key in compiler.plan.startup_keys(scope):
-            binding = compiler.plan.get(key)
-            if binding is not None and binding.style.is_async:
-                steps.append((self._component_name(key), functools.partial(compiler.build_async, key, instances)))
-            else:
-                steps.append((self._component_name(key), functools.partial(resolve, key)))
-        return steps
+        build_async, partial = self._current().build_async, functools.partial
+        return [
+            (name, partial(build_async, key, instances) if awaited else partial(resolve, key))
+            for name, key, awaited in self._startup(scope)
+        ]
+
+    def _startup(self, scope: Scope) -> list[tuple[str, Hashable, bool]]:
+        """Each component a start of ``scope`` builds: its name, its key, whether it is awaited (an async provider).
+
+        Read from the plan once, not at each scope's opening; forgotten when the plan changes.
+        """
+        found = self._startup_by_scope.get(scope)
+        if found is None:
+            plan = self._plan()
+            found = self._startup_by_scope[scope] = [
+                (self._component_name(key), key, (binding := plan.get(key)) is not None and binding.style.is_async)
+                for key in plan.startup_keys(scope)
+            ]
+        return found
 
     def _scope_steps(
         self, instances: dict[Any, Any], resolve: Callable[[Hashable], Any]

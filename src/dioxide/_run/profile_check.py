@@ -9,18 +9,28 @@ from __future__ import annotations
 import difflib
 import logging
 
-from dioxide._declare.registry import adapter_registry, registrations_of, service_profiles, service_registry
+from dioxide._declare.registry import (
+    adapter_registry,
+    provider_registrations,
+    provider_registry,
+    registrations_of,
+    service_profiles,
+    service_registry,
+)
 from dioxide.profile_enum import BUILTIN_PROFILE_VALUES
 
 logger = logging.getLogger("dioxide")
 
 
 def known_profiles() -> set[str]:
-    """The built-in profiles and every profile a decorated class declares."""
+    """The built-in profiles and every profile a decorated class or provider function declares."""
     known = set(BUILTIN_PROFILE_VALUES)
     for cls in adapter_registry:
         for registration in registrations_of(cls):
             known |= registration.profiles
+    for function in provider_registry:
+        for provided in provider_registrations(function):
+            known |= provided.profiles
     for cls in service_registry:
         known |= service_profiles(cls)
     return known

@@ -11,7 +11,7 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
-from dioxide._declare.registry import has_lifecycle
+from dioxide._declare.registry import Style, has_lifecycle, provider_style
 from dioxide._plan.bindings import Binding, Kind, Origin, is_port, key_name
 from dioxide._typing import ComponentType
 from dioxide.scope import Scope
@@ -116,12 +116,7 @@ class ManualRegistration:
             self._register_factory(component_type, factory, Scope.FACTORY)
 
     def _register_factory(self, component_type: Any, factory: Callable[[], Any], scope: Scope) -> None:
-        target = inspect.unwrap(factory)
-        if (
-            inspect.iscoroutinefunction(target)
-            or inspect.isgeneratorfunction(target)
-            or inspect.isasyncgenfunction(target)
-        ):
+        if provider_style(inspect.unwrap(factory)) is not Style.VALUE:
             kind = "singleton" if scope is Scope.SINGLETON else "transient"
             raise TypeError(
                 f"register_{kind}_factory({key_name(component_type)}, {getattr(factory, '__qualname__', factory)}): "
